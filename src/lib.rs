@@ -1,0 +1,18 @@
+//! inboxlint: a compliance and safety linter for email templates, campaign configs and schemas.
+//!
+//! The pipeline (see DESIGN.md): discover → read → classify → mask merge tags → parse to a
+//! [`document::Document`] → evaluate compiled rules in one pass → suppress → render.
+//! [`engine::Linter::lint_source`] is the entry point the CLI and the LSP share.
+
+pub mod cli;
+pub mod document;
+pub mod engine;
+pub mod knowledge;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+pub mod workspace;
+
+pub use engine::Linter;
+pub use report::{Diagnostic, FileReport, Severity};

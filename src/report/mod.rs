@@ -1,0 +1,2 @@
+pub mod diagnostic;
+pub use diagnostic::{Diagnostic, FileReport, Fix, Label, Severity, Summary, Suppression};
