@@ -1,1 +1,52 @@
+//! What parsing and rules both consult: ESP dialects, lexicons, detectors.
+
 pub mod address;
+pub mod dialects;
+pub mod embedded;
+pub mod intern;
+pub mod lexicon;
+pub mod yaml;
+
+use dialects::Registry;
+use lexicon::Lexicon;
+use std::sync::{Arc, LazyLock};
+use yaml::LoadError;
+
+/// Everything the registry and lexicon files say, compiled once.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub registry: Registry,
+    pub lexicon: Lexicon,
+}
+
+impl Knowledge {
+    /// Built-in files plus user dialect files (path, text).
+    pub fn load(extra_dialects: &[(String, String)]) -> Result<Knowledge, LoadError> {
+        let syntax = embedded::file("esp/_syntax.yaml").unwrap_or_default();
+        let mut dialects: Vec<(String, String)> = embedded::files_under("esp/")
+            .filter(|(p, _)| !p.ends_with("_syntax.yaml"))
+            .map(|(p, t)| (format!("rules/{p}"), t.to_string()))
+            .collect();
+        dialects.extend(extra_dialects.iter().cloned());
+        let registry = Registry::load(("rules/esp/_syntax.yaml", syntax), &dialects)?;
+        let lexicon = Lexicon::load(
+            (
+                "rules/lexicon/pii.yaml",
+                embedded::file("lexicon/pii.yaml").unwrap_or_default(),
+            ),
+            (
+                "rules/lexicon/opt-out.yaml",
+                embedded::file("lexicon/opt-out.yaml").unwrap_or_default(),
+            ),
+        )?;
+        Ok(Knowledge { registry, lexicon })
+    }
+
+    /// The built-in knowledge, shared. The embedded files are covered by tests, so a failure
+    /// here is a build defect; it still degrades to an error, never a panic.
+    pub fn builtin() -> Result<Arc<Knowledge>, LoadError> {
+        static BUILTIN: LazyLock<Result<Arc<Knowledge>, LoadError>> =
+            LazyLock::new(|| Knowledge::load(&[]).map(Arc::new));
+        BUILTIN.clone()
+    }
+}

@@ -1,0 +1,146 @@
+//! Shared word lists from `rules/lexicon/`: personal-data field names by category and
+//! opt-out wording in many languages.
+
+use super::yaml::{self, LoadError};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PiiFile {
+    categories: BTreeMap<String, PiiCategoryDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PiiCategoryDef {
+    sensitive: bool,
+    names: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptOutFile {
+    unsubscribe: BTreeMap<String, Vec<String>>,
+    preferences: BTreeMap<String, Vec<String>>,
+    #[serde(rename = "web-view")]
+    web_view: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PiiCategory {
+    pub name: String,
+    pub sensitive: bool,
+}
+
+#[derive(Debug)]
+pub struct Lexicon {
+    categories: Vec<PiiCategory>,
+    by_name: HashMap<String, usize>,
+    pub unsubscribe_text: Regex,
+    pub preferences_text: Regex,
+    pub web_view_text: Regex,
+}
+
+/// `Customer.First_Name` → `firstname`: the form field names are compared in.
+pub fn normalize_field_name(name: &str) -> String {
+    let last = name.rsplit(['.', '/', ':']).find(|s| !s.is_empty()).unwrap_or(name);
+    last.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn phrase_regex(path: &str, text: &str, groups: &BTreeMap<String, Vec<String>>) -> Result<Regex, LoadError> {
+    let alternatives: Vec<&str> = groups.values().flatten().map(String::as_str).collect();
+    // Word boundaries only where the phrase starts/ends with a word character: CJK phrases have none.
+    let pattern = format!("(?i)(?:^|\\W)(?:{})(?:$|\\W)", alternatives.join("|"));
+    Regex::new(&pattern).map_err(|e| LoadError::at(path, text, 0, 0, format!("invalid phrase pattern: {e}")))
+}
+
+impl Lexicon {
+    pub fn load(pii: (&str, &str), opt_out: (&str, &str)) -> Result<Lexicon, LoadError> {
+        let pii_file: PiiFile = yaml::from_str(pii.0, pii.1)?;
+        let opt: OptOutFile = yaml::from_str(opt_out.0, opt_out.1)?;
+        let mut categories = Vec::new();
+        let mut by_name = HashMap::new();
+        for (name, def) in pii_file.categories {
+            let idx = categories.len();
+            categories.push(PiiCategory {
+                name: name.clone(),
+                sensitive: def.sensitive,
+            });
+            for n in def.names {
+                // First category wins: lists are ordered from the most to the least specific.
+                by_name.entry(normalize_field_name(&n)).or_insert(idx);
+            }
+        }
+        Ok(Lexicon {
+            categories,
+            by_name,
+            unsubscribe_text: phrase_regex(opt_out.0, opt_out.1, &opt.unsubscribe)?,
+            preferences_text: phrase_regex(opt_out.0, opt_out.1, &opt.preferences)?,
+            web_view_text: phrase_regex(opt_out.0, opt_out.1, &opt.web_view)?,
+        })
+    }
+
+    /// The PII category of a field or merge-tag name, if its last segment is a known PII name.
+    pub fn pii_category(&self, name: &str) -> Option<&PiiCategory> {
+        let key = normalize_field_name(name);
+        self.by_name.get(&key).map(|&i| &self.categories[i])
+    }
+
+    pub fn categories(&self) -> &[PiiCategory] {
+        &self.categories
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::embedded;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::load(
+            (
+                "lexicon/pii.yaml",
+                embedded::file("lexicon/pii.yaml").unwrap_or_default(),
+            ),
+            (
+                "lexicon/opt-out.yaml",
+                embedded::file("lexicon/opt-out.yaml").unwrap_or_default(),
+            ),
+        )
+        .expect("built-in lexicons load")
+    }
+
+    #[test]
+    fn pii_names_normalise() {
+        let l = lexicon();
+        assert_eq!(
+            l.pii_category("customer.First_Name").map(|c| c.name.as_str()),
+            Some("name")
+        );
+        assert_eq!(l.pii_category("user.ssn").map(|c| c.sensitive), Some(true));
+        assert!(l.pii_category("product.title").is_none());
+    }
+
+    #[test]
+    fn opt_out_phrases_in_many_languages() {
+        let l = lexicon();
+        for t in [
+            "Unsubscribe",
+            "click to opt-out",
+            "Newsletter abbestellen",
+            "Se désabonner",
+            "darse de baja",
+            "uitschrijven",
+            "退订",
+        ] {
+            assert!(l.unsubscribe_text.is_match(t), "{t}");
+        }
+        assert!(!l.unsubscribe_text.is_match("Subscribe now"));
+        assert!(l.preferences_text.is_match("Manage your email preferences"));
+    }
+}
