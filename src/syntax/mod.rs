@@ -1,2 +1,6 @@
+//! Parsers: merge tags, markup, config formats and schemas, each producing facts with spans.
+
 pub mod config;
+pub mod html;
+pub mod merge_tags;
 pub mod schema;
