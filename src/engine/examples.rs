@@ -1,0 +1,87 @@
+//! Runs a rule's own examples: every `invalid` example must yield the rule, every `valid` one
+//! must not. `cargo test` and `inboxlint test` share this.
+
+use super::linter::{Linter, Profile};
+use crate::document::MessageClass;
+use crate::rules::Rule;
+use crate::workspace::kind;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub valid: bool,
+    pub index: usize,
+    pub code: String,
+    /// What the rule reported (for a valid example) or that it reported nothing.
+    pub detail: String,
+}
+
+/// Check the examples of `rule` under `profile` (whose rule set must contain the rule).
+pub fn check_rule(linter: &Linter, profile: &Profile, rule: &Rule) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for (valid, list) in [(false, &rule.invalid), (true, &rule.valid)] {
+        for (index, ex) in list.iter().enumerate() {
+            let path = Path::new(&ex.filename);
+            let Some((k, f)) = kind::classify(path) else {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    valid,
+                    index,
+                    code: ex.code.clone(),
+                    detail: format!("inboxlint does not read files named `{}`", ex.filename),
+                });
+                continue;
+            };
+            // An example of a schema rule may be JSON Schema: facts::build decides by content.
+            let k = if rule.kinds.contains(&k) {
+                k
+            } else {
+                rule.kinds.first().copied().unwrap_or(k)
+            };
+            let class = ex.class.as_deref().map(|c| {
+                if c == "transactional" {
+                    MessageClass::Transactional
+                } else {
+                    MessageClass::Marketing
+                }
+            });
+            let mut local;
+            let profile = if ex.profiles.is_empty() {
+                profile
+            } else {
+                local = Profile {
+                    config: crate::workspace::config::Resolved::defaults(profile.config.root.clone()),
+                    knowledge: profile.knowledge.clone(),
+                    rules: profile.rules.clone(),
+                };
+                local.config.profiles = ex.profiles.clone();
+                &local
+            };
+            let found: Vec<_> = linter
+                .lint_as(path, &ex.code, k, f, profile, class)
+                .into_iter()
+                .filter(|d| d.rule == rule.id && d.suppressed.is_none())
+                .collect();
+            let ok = if valid { found.is_empty() } else { !found.is_empty() };
+            if !ok {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    valid,
+                    index,
+                    code: ex.code.clone(),
+                    detail: if valid {
+                        found
+                            .iter()
+                            .map(|d| format!("{} at {}..{}", d.message, d.span.start, d.span.end))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    } else {
+                        "the rule reported nothing".into()
+                    },
+                });
+            }
+        }
+    }
+    failures
+}

@@ -1,0 +1,349 @@
+//! The Linter: resolves each path's config (cached per config file), then lints a source with
+//! the rules that apply to it. `lint_source` is the one entry point for the CLI and the LSP.
+
+use super::eval::Evaluator;
+use super::facts;
+use crate::document::{Document, FileKind, Format};
+use crate::knowledge::Knowledge;
+use crate::knowledge::yaml::LoadError;
+use crate::report::{Diagnostic, Fix, Severity};
+use crate::rules::{Mode, Rule, RuleSet};
+use crate::workspace::config::{self, Resolved};
+use crate::workspace::kind;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// What the command line adds on top of config files.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub profiles: Option<Vec<String>>,
+    /// Do not look for config files at all (rule tests).
+    pub isolated: bool,
+}
+
+/// A resolved config with the knowledge and rules it implies.
+#[derive(Debug)]
+pub struct Profile {
+    pub config: Resolved,
+    pub knowledge: Arc<Knowledge>,
+    pub rules: Arc<RuleSet>,
+}
+
+#[derive(Debug)]
+pub struct Linter {
+    pub overrides: Overrides,
+    profiles: Mutex<HashMap<Option<PathBuf>, Arc<Profile>>>,
+    nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    cwd: PathBuf,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn matches_selector(rule: &Rule, sel: &str) -> bool {
+    sel == "ALL"
+        || rule.id == sel
+        || rule.group() == sel
+        || rule.id.starts_with(&format!("{}/", sel.trim_end_matches("/*")))
+}
+
+impl Linter {
+    pub fn new(overrides: Overrides) -> Linter {
+        Linter {
+            overrides,
+            profiles: Mutex::new(HashMap::new()),
+            nearest: Mutex::new(HashMap::new()),
+            cwd: std::env::current_dir().unwrap_or_default(),
+        }
+    }
+
+    /// Forget cached configs and rules (the LSP calls this when a config or rule file changes).
+    pub fn reload(&self) {
+        lock(&self.profiles).clear();
+        lock(&self.nearest).clear();
+    }
+
+    fn absolute(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        }
+    }
+
+    /// The config file that governs `path`: `--config`, else the nearest one up the tree.
+    pub fn config_path_for(&self, path: &Path) -> Option<PathBuf> {
+        if self.overrides.isolated {
+            return None;
+        }
+        if let Some(c) = &self.overrides.config {
+            return Some(self.absolute(c));
+        }
+        let abs = self.absolute(path);
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        if let Some(found) = lock(&self.nearest).get(&dir) {
+            return found.clone();
+        }
+        let found = config::find_config(&dir);
+        lock(&self.nearest).insert(dir, found.clone());
+        found
+    }
+
+    /// The profile (config + knowledge + rules) for `path`. Errors are located in their files.
+    pub fn profile_for(&self, path: &Path) -> Result<Arc<Profile>, Vec<LoadError>> {
+        let key = self.config_path_for(path);
+        if let Some(p) = lock(&self.profiles).get(&key) {
+            return Ok(Arc::clone(p));
+        }
+        let profile = Arc::new(self.build_profile(key.as_deref())?);
+        lock(&self.profiles).insert(key, Arc::clone(&profile));
+        Ok(profile)
+    }
+
+    fn build_profile(&self, config_path: Option<&Path>) -> Result<Profile, Vec<LoadError>> {
+        let mut config = match config_path {
+            Some(p) => config::load(p).map_err(|e| vec![e])?,
+            None => Resolved::defaults(self.cwd.clone()),
+        };
+        if let Some(p) = &self.overrides.profiles {
+            config.profiles = p.clone();
+        }
+        let builtin_rules = RuleSet::builtin().map_err(|e| vec![e])?;
+        if config.rule_dirs.is_empty() {
+            return Ok(Profile {
+                config,
+                knowledge: Knowledge::builtin().map_err(|e| vec![e])?,
+                rules: builtin_rules,
+            });
+        }
+        let mut rules = builtin_rules.rules.clone();
+        let mut dialects = Vec::new();
+        let mut errors = Vec::new();
+        for dir in &config.rule_dirs {
+            if !dir.is_dir() {
+                let shown = config
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let text = config
+                    .path
+                    .as_ref()
+                    .and_then(|p| std::fs::read_to_string(p).ok())
+                    .unwrap_or_default();
+                let name = dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let off = text.find(&name).unwrap_or(0);
+                errors.push(LoadError::at(
+                    &shown,
+                    &text,
+                    off,
+                    name.len(),
+                    format!("rule directory `{}` does not exist", dir.display()),
+                ));
+                continue;
+            }
+            match RuleSet::load_dir(dir) {
+                Ok((r, d)) => {
+                    for rule in r {
+                        // A user rule with a built-in id replaces it: that is how users change one.
+                        rules.retain(|x| x.id != rule.id);
+                        rules.push(rule);
+                    }
+                    dialects.extend(d);
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let knowledge = if dialects.is_empty() {
+            Knowledge::builtin().map_err(|e| vec![e])?
+        } else {
+            Arc::new(Knowledge::load(&dialects).map_err(|e| vec![e])?)
+        };
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Profile {
+            config,
+            knowledge,
+            rules: Arc::new(RuleSet { rules }),
+        })
+    }
+
+    /// Kind and format of a path under its profile, or None when inboxlint does not read it.
+    pub fn kind_of(&self, path: &Path, profile: &Profile) -> Option<(FileKind, Format)> {
+        let abs = self.absolute(path);
+        if let Some(k) = profile.config.kind_override(&abs) {
+            return Some((k, kind::default_format(k, path)));
+        }
+        kind::classify(path)
+    }
+
+    /// Lint one source. `path` decides config, kind and globs; nothing is read from disk here.
+    pub fn lint_source(&self, path: &Path, text: &str, profile: &Profile) -> Vec<Diagnostic> {
+        let Some((kind, format)) = self.kind_of(path, profile) else {
+            return Vec::new();
+        };
+        self.lint_as(path, text, kind, format, profile, None)
+    }
+
+    /// Lint with an explicit kind and format; `class` forces the message class (rule examples).
+    pub fn lint_as(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        format: Format,
+        profile: &Profile,
+        class: Option<crate::document::MessageClass>,
+    ) -> Vec<Diagnostic> {
+        let abs = self.absolute(path);
+        let mut doc = facts::build(text, kind, format, &profile.knowledge);
+        doc.meta.profiles = profile.config.profiles.clone();
+        doc.meta.class = match class {
+            Some(c) => crate::document::ClassInfo {
+                class: c,
+                source: crate::document::ClassSource::Default,
+            },
+            None => facts::classify(&doc, text, profile.config.transactional_glob(&abs)),
+        };
+        let mut out = Vec::new();
+        for p in &doc.problems {
+            if profile.config.level(p.rule, Severity::Warning, &abs).is_none() {
+                continue;
+            }
+            out.push(Diagnostic {
+                rule: p.rule.to_string(),
+                severity: Severity::Warning,
+                message: p.message.clone(),
+                help: Some("inboxlint read what it could; findings in the rest of this file may be missing.".into()),
+                url: None,
+                span: p.span,
+                labels: Vec::new(),
+                fix: None,
+                suppressed: None,
+            });
+        }
+        let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref());
+        for rule in &profile.rules.rules {
+            let Some(severity) = self.applies(rule, &doc, profile, &abs) else {
+                continue;
+            };
+            self.run_rule(rule, severity, &evaluator, &mut out);
+        }
+        out.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.span.end.cmp(&b.span.end))
+        });
+        out
+    }
+
+    fn applies(&self, rule: &Rule, doc: &Document, profile: &Profile, path: &Path) -> Option<Severity> {
+        if !rule.kinds.contains(&doc.kind) {
+            return None;
+        }
+        if !rule.formats.is_empty() && !rule.formats.contains(&doc.format) {
+            return None;
+        }
+        if !rule.classes.is_empty() && !rule.classes.iter().any(|c| c == doc.meta.class.class.as_str()) {
+            return None;
+        }
+        if !rule.profiles.is_empty() && !rule.profiles.iter().any(|p| doc.meta.profiles.contains(p)) {
+            return None;
+        }
+        if !self.overrides.select.is_empty() && !self.overrides.select.iter().any(|s| matches_selector(rule, s)) {
+            return None;
+        }
+        if self.overrides.ignore.iter().any(|s| matches_selector(rule, s)) {
+            return None;
+        }
+        profile.config.level(&rule.id, rule.severity, path)
+    }
+
+    fn run_rule(&self, rule: &Rule, severity: Severity, ev: &Evaluator<'_>, out: &mut Vec<Diagnostic>) {
+        let anchor_match = match &rule.precondition {
+            Some(pre) => match ev.eval(pre).into_iter().next() {
+                Some(m) => Some(m),
+                None => return,
+            },
+            None => None,
+        };
+        let diag = |span, captures: &[(&'static str, String)]| Diagnostic {
+            rule: rule.id.clone(),
+            severity,
+            message: interpolate(&rule.message, captures),
+            help: Some(interpolate(&rule.help, captures)),
+            url: Some(rule.docs_url()),
+            span,
+            labels: Vec::new(),
+            fix: rule.fix.as_ref().map(|(replace, description)| Fix {
+                description: interpolate(description, captures),
+                span,
+                replacement: interpolate(replace, captures),
+            }),
+            suppressed: None,
+        };
+        match rule.mode {
+            Mode::Forbid => {
+                for m in ev.eval(&rule.matcher) {
+                    out.push(diag(m.span, &m.captures));
+                }
+            }
+            Mode::Require => {
+                if ev.eval(&rule.matcher).is_empty() {
+                    let (span, caps) = match anchor_match {
+                        Some(m) => (m.span, m.captures),
+                        None => (ev.doc.anchor, Vec::new()),
+                    };
+                    let mut d = diag(span, &caps);
+                    d.fix = None;
+                    out.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// `{name}` → the capture's value; unknown names stay as written.
+pub fn interpolate(template: &str, captures: &[(&'static str, String)]) -> String {
+    if !template.contains('{') {
+        return template.to_string();
+    }
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                let name = &after[..close];
+                match captures.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,0 +1,9 @@
+//! Evaluation: one parse and one pass of every applicable rule per file, the same for the CLI
+//! and the LSP.
+
+pub mod eval;
+pub mod examples;
+pub mod facts;
+pub mod linter;
+
+pub use linter::{Linter, Overrides, Profile};

@@ -1,0 +1,188 @@
+//! Rules compiled once when a rule set loads: regexes, globs and selectors are built here so
+//! evaluation never parses a pattern.
+
+use super::selector::Selector;
+use crate::document::{Emits, FileKind, Format, Purpose, Role, TagContext, TagKind};
+use crate::report::Severity;
+use regex::Regex;
+
+#[derive(Debug, Clone)]
+pub enum Set<T> {
+    Any,
+    None,
+    Of(Vec<T>),
+}
+
+impl<T: PartialEq> Set<T> {
+    pub fn accepts(&self, v: Option<&T>) -> bool {
+        match self {
+            Set::Any => v.is_some(),
+            Set::None => v.is_none(),
+            Set::Of(list) => v.is_some_and(|v| list.contains(v)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LinkM {
+    pub purpose: Option<Vec<Purpose>>,
+    pub visible: Option<bool>,
+    pub placeholder: Option<bool>,
+    pub scheme: Option<Vec<String>>,
+    pub href: Option<Regex>,
+    pub text: Option<Regex>,
+    pub element: Option<Vec<String>>,
+    pub attr: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TagM {
+    pub role: Option<Set<Role>>,
+    pub pii: Option<Set<String>>,
+    pub sensitive: Option<bool>,
+    pub name: Option<Regex>,
+    pub dialect: Option<Vec<String>>,
+    pub syntax: Option<Vec<String>>,
+    pub context: Option<Vec<TagContext>>,
+    pub emits: Option<Vec<Emits>>,
+    pub kind: Option<Vec<TagKind>>,
+    pub visible: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextDetector {
+    PostalAddress,
+    PlaceholderAddress,
+    ConfiguredAddress,
+}
+
+#[derive(Debug, Clone)]
+pub struct TextM {
+    pub regex: Option<Regex>,
+    pub detector: Option<TextDetector>,
+    pub visible: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueDetector {
+    Secret,
+    PlaceholderAddress,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SettingM {
+    pub path: Option<Vec<Regex>>,
+    pub key: Option<Regex>,
+    pub equals: Option<String>,
+    pub one_of: Option<Vec<String>>,
+    pub regex: Option<Regex>,
+    pub boolean: Option<bool>,
+    pub scheme: Option<Vec<String>>,
+    pub literal: Option<bool>,
+    pub local: Option<bool>,
+    pub ty: Option<Vec<String>>,
+    pub detector: Option<ValueDetector>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldM {
+    pub name: Option<Regex>,
+    pub pii: Option<Set<String>>,
+    pub sensitive: Option<bool>,
+    pub ty: Option<Regex>,
+    pub encrypted: Option<bool>,
+    pub table: Option<Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ElementM {
+    pub selector: Selector,
+    pub visible: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    All(Vec<Matcher>),
+    Any(Vec<Matcher>),
+    Not(Box<Matcher>),
+    Link(LinkM),
+    Tag(TagM),
+    Text(TextM),
+    Setting(SettingM),
+    Field(FieldM),
+    Element(ElementM),
+}
+
+impl Matcher {
+    /// Which fact list a leaf matcher walks; combinators of one fact type intersect per item.
+    pub fn fact(&self) -> Option<u8> {
+        Some(match self {
+            Matcher::Link(_) => 1,
+            Matcher::Tag(_) => 2,
+            Matcher::Text(_) => 3,
+            Matcher::Setting(_) => 4,
+            Matcher::Field(_) => 5,
+            Matcher::Element(_) => 6,
+            Matcher::Not(m) => return m.fact(),
+            Matcher::All(v) | Matcher::Any(v) => {
+                let first = v.first()?.fact()?;
+                return v.iter().all(|m| m.fact() == Some(first)).then_some(first);
+            }
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Forbid,
+    Require,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub filename: String,
+    pub code: String,
+    pub class: Option<String>,
+    pub profiles: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub kinds: Vec<FileKind>,
+    pub formats: Vec<Format>,
+    pub classes: Vec<String>,
+    pub profiles: Vec<String>,
+    pub precondition: Option<Matcher>,
+    pub mode: Mode,
+    pub matcher: Matcher,
+    pub message: String,
+    pub help: String,
+    pub docs: Option<String>,
+    pub refs: Vec<String>,
+    pub fix: Option<(String, String)>,
+    pub invalid: Vec<Example>,
+    pub valid: Vec<Example>,
+    /// Where the rule came from: `rules/canspam/x.yaml` or a user path.
+    pub origin: String,
+    pub builtin: bool,
+}
+
+impl Rule {
+    pub fn group(&self) -> &str {
+        self.id.split('/').next().unwrap_or(&self.id)
+    }
+
+    pub fn docs_url(&self) -> String {
+        if self.builtin {
+            format!(
+                "https://github.com/inboxlint/inboxlint/blob/main/docs/rules.md#{}",
+                self.id.replace('/', "-")
+            )
+        } else {
+            self.origin.clone()
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! From rule files to compiled rules. Every mistake is reported at the field that holds it.
+
+use super::compiled::*;
+use super::schema::*;
+use super::selector::Selector;
+use crate::document::{FileKind, Format};
+use crate::knowledge::yaml::{self, LoadError};
+use crate::report::Severity;
+use regex::Regex;
+
+pub const GROUPS: &[&str] = &[
+    "canspam",
+    "casl",
+    "gdpr",
+    "privacy",
+    "security",
+    "deliverability",
+    "template",
+];
+pub const PROFILES: &[&str] = &["us", "ca", "eu", "uk"];
+
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    /// Locate `needle` (a value the user wrote) for the error; serde already located syntax errors.
+    fn err(&self, needle: &str, message: String) -> LoadError {
+        let off = if needle.is_empty() {
+            None
+        } else {
+            self.text.find(needle)
+        };
+        LoadError::at(self.path, self.text, off.unwrap_or(0), needle.len(), message)
+    }
+
+    fn regex(&self, pattern: &str, case_insensitive: bool) -> Result<Regex, LoadError> {
+        let full = if case_insensitive && !pattern.starts_with("(?") {
+            format!("(?i){pattern}")
+        } else {
+            pattern.to_string()
+        };
+        Regex::new(&full).map_err(|e| self.err(pattern, format!("invalid regular expression: {e}")))
+    }
+
+    fn lower_list(&self, v: &Option<OneOrMany<String>>) -> Option<Vec<String>> {
+        v.as_ref()
+            .map(|v| v.to_vec().into_iter().map(|s| s.to_ascii_lowercase()).collect())
+    }
+
+    fn set<T: Clone, U>(&self, v: &Option<AnyOr<T>>, map: impl Fn(T) -> U) -> Option<Set<U>> {
+        v.as_ref().map(|v| match v {
+            AnyOr::Keyword(AnyKeyword::Any) => Set::Any,
+            AnyOr::Keyword(AnyKeyword::None) => Set::None,
+            AnyOr::Values(list) => Set::Of(list.to_vec().into_iter().map(&map).collect()),
+        })
+    }
+
+    fn matcher(&self, def: &MatcherDef) -> Result<Matcher, LoadError> {
+        Ok(match def {
+            MatcherDef::All(v) => Matcher::All(v.iter().map(|m| self.matcher(m)).collect::<Result<_, _>>()?),
+            MatcherDef::Any(v) => Matcher::Any(v.iter().map(|m| self.matcher(m)).collect::<Result<_, _>>()?),
+            MatcherDef::Not(m) => Matcher::Not(Box::new(self.matcher(m)?)),
+            MatcherDef::Link(l) => Matcher::Link(LinkM {
+                purpose: l.purpose.as_ref().map(OneOrMany::to_vec),
+                visible: l.visible,
+                placeholder: l.placeholder,
+                scheme: self.lower_list(&l.scheme),
+                href: l.href.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                text: l.text.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                element: self.lower_list(&l.element),
+                attr: self.lower_list(&l.attr),
+            }),
+            MatcherDef::MergeTag(t) => Matcher::Tag(TagM {
+                role: self.set(&t.role, |r| r),
+                pii: self.set(&t.pii, |p: String| p),
+                sensitive: t.sensitive,
+                name: t.name.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                dialect: self.lower_list(&t.dialect),
+                syntax: self.lower_list(&t.syntax),
+                context: t.context.as_ref().map(OneOrMany::to_vec),
+                emits: t.emits.as_ref().map(OneOrMany::to_vec),
+                kind: t.kind.as_ref().map(OneOrMany::to_vec),
+                visible: t.visible,
+            }),
+            MatcherDef::Text(t) => {
+                let detector = match t.detector.as_deref() {
+                    None => None,
+                    Some("postal-address") => Some(TextDetector::PostalAddress),
+                    Some("placeholder-address") => Some(TextDetector::PlaceholderAddress),
+                    Some("configured-address") => Some(TextDetector::ConfiguredAddress),
+                    Some(other) => {
+                        return Err(self.err(
+                            other,
+                            format!("unknown text detector `{other}` (expected postal-address, placeholder-address or configured-address)"),
+                        ));
+                    }
+                };
+                if detector.is_none() && t.regex.is_none() {
+                    return Err(self.err("text:", "a `text` matcher needs `regex` or `detector`".into()));
+                }
+                Matcher::Text(TextM {
+                    regex: t.regex.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                    detector,
+                    visible: t.visible.unwrap_or(true),
+                })
+            }
+            MatcherDef::Setting(s) => {
+                let detector = match s.detector.as_deref() {
+                    None => None,
+                    Some("secret") => Some(ValueDetector::Secret),
+                    Some("placeholder-address") => Some(ValueDetector::PlaceholderAddress),
+                    Some(other) => {
+                        return Err(self.err(
+                            other,
+                            format!("unknown value detector `{other}` (expected secret or placeholder-address)"),
+                        ));
+                    }
+                };
+                Matcher::Setting(SettingM {
+                    path: s
+                        .path
+                        .as_ref()
+                        .map(|p| {
+                            p.to_vec()
+                                .iter()
+                                .map(|g| self.path_glob(g))
+                                .collect::<Result<Vec<_>, _>>()
+                        })
+                        .transpose()?,
+                    key: s.key.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                    equals: s.equals.clone(),
+                    one_of: s.one_of.as_ref().map(|v| v.iter().map(|x| x.to_lowercase()).collect()),
+                    regex: s.regex.as_deref().map(|p| self.regex(p, false)).transpose()?,
+                    boolean: s.bool,
+                    scheme: self.lower_list(&s.scheme),
+                    literal: s.literal,
+                    local: s.local,
+                    ty: self.lower_list(&s.ty),
+                    detector,
+                })
+            }
+            MatcherDef::Field(f) => Matcher::Field(FieldM {
+                name: f.name.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                pii: self.set(&f.pii, |p: String| p),
+                sensitive: f.sensitive,
+                ty: f.ty.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                encrypted: f.encrypted,
+                table: f.table.as_deref().map(|p| self.regex(p, true)).transpose()?,
+            }),
+            MatcherDef::Element(e) => Matcher::Element(ElementM {
+                selector: Selector::parse(&e.selector).map_err(|m| self.err(&e.selector, m))?,
+                visible: e.visible,
+            }),
+        })
+    }
+
+    /// `**.ssl_mode` → any path ending in `.ssl_mode` (or equal to `ssl_mode`).
+    fn path_glob(&self, glob: &str) -> Result<Regex, LoadError> {
+        let mut re = String::from("(?i)^");
+        let mut rest = glob;
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix("**.") {
+                re.push_str("(?:.*\\.)?");
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("**") {
+                re.push_str(".*");
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix('*') {
+                re.push_str("[^.]*");
+                rest = r;
+            } else {
+                let c = rest.chars().next().unwrap_or_default();
+                re.push_str(&regex::escape(&c.to_string()));
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        re.push('$');
+        Regex::new(&re).map_err(|e| self.err(glob, format!("invalid path glob: {e}")))
+    }
+
+    fn example(&self, def: &ExampleDef, kinds: &[FileKind]) -> Example {
+        match def {
+            ExampleDef::Code(code) => Example {
+                filename: default_filename(kinds.first().copied().unwrap_or(FileKind::Html)).to_string(),
+                code: code.clone(),
+                class: None,
+                profiles: Vec::new(),
+            },
+            ExampleDef::File(f) => Example {
+                filename: f.filename.clone(),
+                code: f.code.clone(),
+                class: f.class.clone(),
+                profiles: f.profiles.clone(),
+            },
+        }
+    }
+}
+
+pub fn default_filename(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Html => "example.html",
+        FileKind::Mjml => "example.mjml",
+        FileKind::Config => "example.yaml",
+        FileKind::Schema => "example.sql",
+    }
+}
+
+fn parse_format(s: &str) -> Option<Format> {
+    Some(match s {
+        "html" => Format::Html,
+        "mjml" => Format::Mjml,
+        "yaml" => Format::Yaml,
+        "json" => Format::Json,
+        "toml" => Format::Toml,
+        "env" => Format::Env,
+        "ini" => Format::Ini,
+        "sql" => Format::Sql,
+        "prisma" => Format::Prisma,
+        _ => return None,
+    })
+}
+
+/// Compile one rule file. `builtin` rules must live in a known group and match their path.
+pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError> {
+    let def: RuleDef = yaml::from_str(path, text)?;
+    let cx = Ctx { path, text };
+    let group = def.id.split('/').next().unwrap_or_default();
+    if !def.id.contains('/') || def.id.split('/').any(|p| p.is_empty()) {
+        return Err(cx.err(&def.id, format!("rule id `{}` must look like `group/name`", def.id)));
+    }
+    if builtin && !GROUPS.contains(&group) {
+        return Err(cx.err(
+            &def.id,
+            format!("unknown rule group `{group}` (expected one of {})", GROUPS.join(", ")),
+        ));
+    }
+    let mut kinds = Vec::new();
+    for k in &def.kinds {
+        kinds.push(
+            FileKind::parse(k)
+                .ok_or_else(|| cx.err(k, format!("unknown kind `{k}` (expected html, mjml, config or schema)")))?,
+        );
+    }
+    if kinds.is_empty() {
+        return Err(cx.err("kinds", "a rule needs at least one kind".into()));
+    }
+    let mut formats = Vec::new();
+    for f in &def.formats {
+        formats.push(parse_format(f).ok_or_else(|| cx.err(f, format!("unknown format `{f}`")))?);
+    }
+    let (mode, matcher) = match (&def.forbid, &def.require) {
+        (Some(m), None) => (Mode::Forbid, cx.matcher(m)?),
+        (None, Some(m)) => (Mode::Require, cx.matcher(m)?),
+        _ => return Err(cx.err("id:", "a rule needs exactly one of `forbid` or `require`".into())),
+    };
+    let when = def.when.clone().unwrap_or_default();
+    for c in &when.class {
+        if c != "marketing" && c != "transactional" {
+            return Err(cx.err(c, format!("unknown class `{c}` (expected marketing or transactional)")));
+        }
+    }
+    for p in &when.profiles {
+        if !PROFILES.contains(&p.as_str()) {
+            return Err(cx.err(
+                p,
+                format!("unknown profile `{p}` (expected one of {})", PROFILES.join(", ")),
+            ));
+        }
+    }
+    let precondition = when.matches.as_ref().map(|m| cx.matcher(m)).transpose()?;
+    let invalid: Vec<Example> = def.examples.invalid.iter().map(|e| cx.example(e, &kinds)).collect();
+    let valid: Vec<Example> = def.examples.valid.iter().map(|e| cx.example(e, &kinds)).collect();
+    Ok(Rule {
+        id: def.id.clone(),
+        title: def.title,
+        severity: match def.severity {
+            SeverityDef::Error => Severity::Error,
+            SeverityDef::Warning => Severity::Warning,
+            SeverityDef::Info => Severity::Info,
+        },
+        kinds,
+        formats,
+        classes: when.class,
+        profiles: when.profiles,
+        precondition,
+        mode,
+        matcher,
+        message: def.message,
+        help: def.help,
+        docs: def.docs,
+        refs: def.refs,
+        fix: def.fix.map(|f| (f.replace, f.description)),
+        invalid,
+        valid,
+        origin: path.to_string(),
+        builtin,
+    })
+}

@@ -1,0 +1,82 @@
+//! Rule files: their schema, compilation to matchers, and the embedded built-in packs.
+
+pub mod compiled;
+pub mod load;
+pub mod schema;
+pub mod selector;
+
+pub use compiled::{Matcher, Mode, Rule};
+
+use crate::knowledge::embedded;
+use crate::knowledge::yaml::LoadError;
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+/// Rules from a user directory, and the (path, text) of its `esp/*.yaml` dialect files.
+pub type UserRules = (Vec<Rule>, Vec<(String, String)>);
+
+/// A compiled, ordered set of rules.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    pub fn builtin() -> Result<Arc<RuleSet>, LoadError> {
+        static BUILTIN: LazyLock<Result<Arc<RuleSet>, LoadError>> = LazyLock::new(|| {
+            let mut rules = Vec::new();
+            for (path, text) in embedded::EMBEDDED {
+                let group = path.split('/').next().unwrap_or_default();
+                if load::GROUPS.contains(&group) {
+                    rules.push(load::compile(&format!("rules/{path}"), text, true)?);
+                }
+            }
+            rules.sort_by(|a, b| a.id.cmp(&b.id));
+            Ok(Arc::new(RuleSet { rules }))
+        });
+        BUILTIN.clone()
+    }
+
+    /// User rules from a directory (recursively, `*.yaml`/`*.yml`), added after the built-ins.
+    /// Dialect files (`esp/*.yaml`) in it are returned for the registry instead.
+    pub fn load_dir(dir: &Path) -> Result<UserRules, Vec<LoadError>> {
+        let mut rules = Vec::new();
+        let mut dialects = Vec::new();
+        let mut errors = Vec::new();
+        let mut files: Vec<_> = ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .build()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for file in files {
+            let shown = file.display().to_string();
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(LoadError::at(&shown, "", 0, 0, format!("cannot read rule file: {e}")));
+                    continue;
+                }
+            };
+            if file.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "esp") {
+                dialects.push((shown, text));
+                continue;
+            }
+            match load::compile(&shown, &text, false) {
+                Ok(r) => rules.push(r),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok((rules, dialects))
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}

@@ -1,0 +1,379 @@
+//! `.inboxlint.yaml`: the file format, discovery (nearest up the tree) and resolution into what
+//! the linter needs. One function resolves a path's config for the CLI and the LSP alike.
+
+use crate::document::FileKind;
+use crate::knowledge::yaml::{self, LoadError};
+use crate::report::Severity;
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_NAMES: &[&str] = &[".inboxlint.yaml", "inboxlint.yaml", ".config/inboxlint.yaml"];
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl RuleLevel {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            RuleLevel::Error => Some(Severity::Error),
+            RuleLevel::Warning => Some(Severity::Warning),
+            RuleLevel::Info => Some(Severity::Info),
+            RuleLevel::Off => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Size {
+    Bytes(u64),
+    Text(String),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    pub extends: Option<String>,
+    pub profiles: Option<Vec<String>>,
+    pub esp: Option<Vec<String>>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub transactional: Vec<String>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleLevel>,
+    #[serde(default)]
+    pub per_file: BTreeMap<String, BTreeMap<String, RuleLevel>>,
+    #[serde(default)]
+    pub rule_dirs: Vec<String>,
+    pub baseline: Option<String>,
+    pub max_file_size: Option<Size>,
+    pub address: Option<String>,
+    #[serde(default)]
+    pub kinds: BTreeMap<String, String>,
+    /// Infer transactional mail from strong signals when no glob or marker says (default true).
+    pub infer_class: Option<bool>,
+}
+
+/// A config error, located in its file.
+pub type ConfigError = LoadError;
+
+#[derive(Debug)]
+pub struct Resolved {
+    /// The config file, if one was found.
+    pub path: Option<PathBuf>,
+    /// Globs are relative to this directory.
+    pub root: PathBuf,
+    pub profiles: Vec<String>,
+    pub esp: Vec<String>,
+    pub include: Option<GlobSet>,
+    pub exclude: GlobSet,
+    pub transactional: Vec<(String, GlobMatcher)>,
+    pub rules: BTreeMap<String, RuleLevel>,
+    pub per_file: Vec<(GlobMatcher, BTreeMap<String, RuleLevel>)>,
+    pub rule_dirs: Vec<PathBuf>,
+    pub baseline: Option<PathBuf>,
+    pub max_file_size: u64,
+    pub address: Option<String>,
+    pub kinds: Vec<(GlobMatcher, FileKind)>,
+    pub infer_class: bool,
+}
+
+impl Resolved {
+    pub fn defaults(root: PathBuf) -> Resolved {
+        Resolved {
+            path: None,
+            root,
+            profiles: vec!["us".into(), "ca".into(), "eu".into(), "uk".into()],
+            esp: Vec::new(),
+            include: None,
+            exclude: GlobSet::empty(),
+            transactional: Vec::new(),
+            rules: BTreeMap::new(),
+            per_file: Vec::new(),
+            rule_dirs: Vec::new(),
+            baseline: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            address: None,
+            kinds: Vec::new(),
+            infer_class: true,
+        }
+    }
+
+    /// Path relative to the config root, with `/` separators, for glob matching.
+    pub fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        match path.strip_prefix(&self.root) {
+            Ok(p) => std::borrow::Cow::Borrowed(p),
+            Err(_) => std::borrow::Cow::Borrowed(path),
+        }
+    }
+
+    /// The severity a rule runs at for `path`, or None when it is off.
+    pub fn level(&self, rule_id: &str, default: Severity, path: &Path) -> Option<Severity> {
+        let group = rule_id.split('/').next().unwrap_or(rule_id);
+        let mut level = Some(default);
+        let mut apply = |map: &BTreeMap<String, RuleLevel>| {
+            if let Some(l) = map.get(group).or_else(|| map.get(&format!("{group}/*"))) {
+                level = l.severity();
+            }
+            if let Some(l) = map.get(rule_id) {
+                level = l.severity();
+            }
+        };
+        apply(&self.rules);
+        let rel = self.relative(path);
+        for (glob, map) in &self.per_file {
+            if glob.is_match(&rel) {
+                apply(map);
+            }
+        }
+        level
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        let rel = self.relative(path);
+        self.exclude.is_match(&rel) || self.include.as_ref().is_some_and(|inc| !inc.is_match(&rel))
+    }
+
+    pub fn transactional_glob(&self, path: &Path) -> Option<&str> {
+        let rel = self.relative(path);
+        self.transactional
+            .iter()
+            .find(|(_, g)| g.is_match(&rel))
+            .map(|(s, _)| s.as_str())
+    }
+
+    pub fn kind_override(&self, path: &Path) -> Option<FileKind> {
+        let rel = self.relative(path);
+        self.kinds.iter().find(|(g, _)| g.is_match(&rel)).map(|(_, k)| *k)
+    }
+}
+
+/// The nearest config file at or above `dir`.
+pub fn find_config(dir: &Path) -> Option<PathBuf> {
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        for name in CONFIG_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        cur = d.parent();
+    }
+    None
+}
+
+fn glob(pattern: &str, path: &str, text: &str) -> Result<GlobMatcher, ConfigError> {
+    // A bare name like `transactional/` or `*.html` matches at any depth, as in .gitignore.
+    let p = pattern.trim_end_matches('/');
+    let p = if p.contains('/') {
+        p.trim_start_matches("./").to_string()
+    } else {
+        format!("**/{p}")
+    };
+    let p = if pattern.ends_with('/') { format!("{p}/**") } else { p };
+    Glob::new(&p).map(|g| g.compile_matcher()).map_err(|e| {
+        LoadError::at(
+            path,
+            text,
+            text.find(pattern).unwrap_or(0),
+            pattern.len(),
+            format!("invalid glob `{pattern}`: {e}"),
+        )
+    })
+}
+
+fn glob_set(patterns: &[String], path: &str, text: &str) -> Result<GlobSet, ConfigError> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let trimmed = p.trim_end_matches('/');
+        let g = if trimmed.contains('/') {
+            trimmed.trim_start_matches("./").to_string()
+        } else {
+            format!("**/{trimmed}")
+        };
+        let g = if p.ends_with('/') { format!("{g}/**") } else { g };
+        b.add(Glob::new(&g).map_err(|e| {
+            LoadError::at(
+                path,
+                text,
+                text.find(p.as_str()).unwrap_or(0),
+                p.len(),
+                format!("invalid glob `{p}`: {e}"),
+            )
+        })?);
+        // `dir` also excludes everything under it.
+        if !p.ends_with('/')
+            && !p.contains('*')
+            && let Ok(g2) = Glob::new(&format!("{g}/**"))
+        {
+            b.add(g2);
+        }
+    }
+    b.build()
+        .map_err(|e| LoadError::at(path, text, 0, 0, format!("invalid globs: {e}")))
+}
+
+fn parse_size(size: &Size, path: &str, text: &str) -> Result<u64, ConfigError> {
+    match size {
+        Size::Bytes(b) => Ok(*b),
+        Size::Text(s) => {
+            let t = s.trim().to_ascii_lowercase();
+            let (num, mult) = if let Some(n) = t.strip_suffix("mib").or_else(|| t.strip_suffix("mb")) {
+                (n, 1024 * 1024)
+            } else if let Some(n) = t.strip_suffix("kib").or_else(|| t.strip_suffix("kb")) {
+                (n, 1024)
+            } else if let Some(n) = t.strip_suffix("gib").or_else(|| t.strip_suffix("gb")) {
+                (n, 1024 * 1024 * 1024)
+            } else {
+                (t.as_str(), 1)
+            };
+            num.trim().parse::<u64>().map(|n| n * mult).map_err(|_| {
+                LoadError::at(
+                    path,
+                    text,
+                    text.find(s.as_str()).unwrap_or(0),
+                    s.len(),
+                    format!("`{s}` is not a size (use bytes or e.g. 10MiB)"),
+                )
+            })
+        }
+    }
+}
+
+/// Load a config file and everything it `extends`, merged (the extending file wins).
+pub fn load(path: &Path) -> Result<Resolved, ConfigError> {
+    load_depth(path, 0)
+}
+
+fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError::at(&shown, "", 0, 0, format!("cannot read config: {e}")))?;
+    let file: ConfigFile = if text.trim().is_empty() {
+        ConfigFile::default()
+    } else {
+        yaml::from_str(&shown, &text)?
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    // `.config/inboxlint.yaml` speaks for the project directory above it.
+    let root = if dir.file_name().is_some_and(|n| n == ".config") {
+        dir.parent().map(Path::to_path_buf).unwrap_or(dir.clone())
+    } else {
+        dir.clone()
+    };
+    let mut base = match &file.extends {
+        Some(ext) if depth < 8 => {
+            let p = dir.join(ext);
+            let mut b = load_depth(&p, depth + 1)?;
+            b.root = root.clone();
+            b
+        }
+        Some(ext) => {
+            return Err(LoadError::at(
+                &shown,
+                &text,
+                text.find(ext.as_str()).unwrap_or(0),
+                ext.len(),
+                "`extends` nests too deep (a cycle?)".into(),
+            ));
+        }
+        None => Resolved::defaults(root.clone()),
+    };
+    base.path = Some(path.to_path_buf());
+    if let Some(p) = &file.profiles {
+        for prof in p {
+            if !crate::rules::load::PROFILES.contains(&prof.as_str()) {
+                return Err(LoadError::at(
+                    &shown,
+                    &text,
+                    text.find(prof.as_str()).unwrap_or(0),
+                    prof.len(),
+                    format!("unknown profile `{prof}` (expected us, ca, eu or uk)"),
+                ));
+            }
+        }
+        base.profiles = p.clone();
+    }
+    if let Some(e) = &file.esp {
+        base.esp = e.iter().map(|s| s.to_ascii_lowercase()).collect();
+    }
+    if !file.include.is_empty() {
+        base.include = Some(glob_set(&file.include, &shown, &text)?);
+    }
+    if !file.exclude.is_empty() {
+        base.exclude = glob_set(&file.exclude, &shown, &text)?;
+    }
+    for t in &file.transactional {
+        base.transactional.push((t.clone(), glob(t, &shown, &text)?));
+    }
+    for (k, v) in &file.rules {
+        base.rules.insert(k.clone(), *v);
+    }
+    for (g, map) in &file.per_file {
+        base.per_file.push((glob(g, &shown, &text)?, map.clone()));
+    }
+    for d in &file.rule_dirs {
+        base.rule_dirs.push(root.join(d));
+    }
+    if let Some(b) = &file.baseline {
+        base.baseline = Some(root.join(b));
+    }
+    if let Some(s) = &file.max_file_size {
+        base.max_file_size = parse_size(s, &shown, &text)?;
+    }
+    if file.address.is_some() {
+        base.address = file.address.clone();
+    }
+    for (g, k) in &file.kinds {
+        let kind = FileKind::parse(k).ok_or_else(|| {
+            LoadError::at(
+                &shown,
+                &text,
+                text.find(k.as_str()).unwrap_or(0),
+                k.len(),
+                format!("unknown kind `{k}` (expected html, mjml, config or schema)"),
+            )
+        })?;
+        base.kinds.push((glob(g, &shown, &text)?, kind));
+    }
+    if let Some(i) = file.infer_class {
+        base.infer_class = i;
+    }
+    Ok(base)
+}
+
+/// The starter file `inboxlint init` writes.
+pub const STARTER: &str = r#"# inboxlint configuration: https://github.com/inboxlint/inboxlint#configuration
+# Jurisdictions whose rules apply: us (CAN-SPAM), ca (CASL), eu (GDPR/ePrivacy), uk (PECR).
+profiles: [us, ca, eu, uk]
+# ESPs your templates are written for (mailchimp, klaviyo, sendgrid, sfmc, hubspot, ...).
+# esp: [mailchimp]
+# Templates that are transactional (receipts, password resets): marketing-only rules skip them.
+transactional:
+  - "emails/transactional/**"
+# Files and folders to leave out.
+exclude:
+  - "node_modules/"
+  - "dist/"
+# Your registered postal address, so templates can be checked for it.
+# address: "2261 Market Street #4109, San Francisco, CA 94114"
+# Severities by rule id or group: error, warning, info or off.
+rules:
+  # template: warning
+  # security/insecure-link: off
+# Your own rules (YAML files, same format as the built-in ones).
+# rule-dirs: [".inboxlint/rules"]
+"#;

@@ -1,0 +1,52 @@
+//! What kind of file a path is, by extension and, for JSON, by content.
+
+use crate::document::{FileKind, Format};
+use std::path::Path;
+
+const HTML_EXTS: &[&str] = &[
+    "html",
+    "htm",
+    "hbs",
+    "handlebars",
+    "mustache",
+    "liquid",
+    "j2",
+    "jinja",
+    "jinja2",
+    "njk",
+    "twig",
+    "tmpl",
+    "gohtml",
+    "erb",
+    "ejs",
+];
+
+/// Kind and format from the file name alone; JSON is refined by content (JSON Schema → schema).
+pub fn classify(path: &Path) -> Option<(FileKind, Format)> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
+        return Some((FileKind::Config, Format::Env));
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        e if HTML_EXTS.contains(&e) => (FileKind::Html, Format::Html),
+        "mjml" => (FileKind::Mjml, Format::Mjml),
+        "yaml" | "yml" => (FileKind::Config, Format::Yaml),
+        "json" => (FileKind::Config, Format::Json),
+        "toml" => (FileKind::Config, Format::Toml),
+        "ini" | "cnf" => (FileKind::Config, Format::Ini),
+        "sql" => (FileKind::Schema, Format::Sql),
+        "prisma" => (FileKind::Schema, Format::Prisma),
+        _ => return None,
+    })
+}
+
+/// The format a forced kind implies for a path whose extension says nothing.
+pub fn default_format(kind: FileKind, path: &Path) -> Format {
+    classify(path).map(|(_, f)| f).unwrap_or(match kind {
+        FileKind::Html => Format::Html,
+        FileKind::Mjml => Format::Mjml,
+        FileKind::Config => Format::Yaml,
+        FileKind::Schema => Format::Sql,
+    })
+}

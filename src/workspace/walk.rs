@@ -1,0 +1,202 @@
+//! File discovery (ignore's parallel walker: .gitignore aware) and careful reading: size limits,
+//! binary and non-UTF-8 files become located notes instead of aborting the run.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Named on the command line (binary files are then reported, not skipped).
+    pub explicit: bool,
+}
+
+/// A path that could not be walked (permission denied, symlink loop, missing).
+#[derive(Debug, Clone)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Walk `roots`; `accept` decides which files to lint (by kind and config excludes).
+pub fn discover(
+    roots: &[PathBuf],
+    respect_ignore: bool,
+    threads: usize,
+    accept: &(dyn Fn(&Path, bool) -> bool + Sync),
+) -> (Vec<Found>, Vec<WalkError>) {
+    let found = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    let mut dirs = Vec::new();
+    for root in roots {
+        match std::fs::metadata(root) {
+            Ok(m) if m.is_file() => {
+                if accept(root, true) {
+                    found.lock().unwrap_or_else(|p| p.into_inner()).push(Found {
+                        path: root.clone(),
+                        explicit: true,
+                    });
+                }
+            }
+            Ok(_) => dirs.push(root.clone()),
+            Err(e) => errors.lock().unwrap_or_else(|p| p.into_inner()).push(WalkError {
+                path: root.clone(),
+                message: format!("cannot read path: {e}"),
+            }),
+        }
+    }
+    if let Some((first, rest)) = dirs.split_first() {
+        let mut builder = ignore::WalkBuilder::new(first);
+        for d in rest {
+            builder.add(d);
+        }
+        builder
+            .hidden(false)
+            .git_ignore(respect_ignore)
+            .git_global(respect_ignore)
+            .git_exclude(respect_ignore)
+            .ignore(respect_ignore)
+            .parents(respect_ignore)
+            .require_git(false)
+            .follow_links(false)
+            .threads(threads)
+            .filter_entry(|e| e.file_name() != ".git");
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(e) => {
+                        if e.file_type().is_some_and(|t| t.is_file()) && accept(e.path(), false) {
+                            found.lock().unwrap_or_else(|p| p.into_inner()).push(Found {
+                                path: e.into_path(),
+                                explicit: false,
+                            });
+                        }
+                    }
+                    Err(err) => {
+                        let path = err_path(&err).unwrap_or_default();
+                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(WalkError {
+                            path,
+                            message: err.to_string(),
+                        });
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    for f in &mut found {
+        f.path = normalize(&f.path);
+    }
+    // Explicit first, so a file both walked and named keeps `explicit`.
+    found.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
+    found.dedup_by(|a, b| a.path == b.path);
+    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    (found, errors)
+}
+
+/// `./a/./b.html` → `a/b.html`: one file, one name, however it was reached.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        if c != std::path::Component::CurDir {
+            out.push(c);
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
+fn err_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::Partial(errs) => errs.first().and_then(err_path),
+        _ => None,
+    }
+}
+
+/// Why a file's text is not linted.
+#[derive(Debug, Clone)]
+pub struct InputProblem {
+    pub rule: &'static str,
+    pub message: String,
+    /// Text to show the problem in (lossy for non-UTF-8), and where.
+    pub display_text: String,
+    pub offset: usize,
+}
+
+pub enum Read {
+    Text(String),
+    /// A binary file found by walking: skipped silently, as ripgrep does.
+    SkipBinary,
+    Problem(InputProblem),
+}
+
+pub fn read(path: &Path, max_size: u64, explicit: bool) -> Read {
+    let problem = |rule, message: String| {
+        Read::Problem(InputProblem {
+            rule,
+            message,
+            display_text: String::new(),
+            offset: 0,
+        })
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > max_size => {
+            return problem(
+                "input/too-large",
+                format!(
+                    "file is {} bytes, over max-file-size ({} bytes); not linted",
+                    m.len(),
+                    max_size
+                ),
+            );
+        }
+        Err(e) => return problem("input/unreadable", format!("cannot read file: {e}")),
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return problem("input/unreadable", format!("cannot read file: {e}")),
+    };
+    decode(bytes, explicit)
+}
+
+/// Binary and encoding checks for bytes from a file or stdin.
+pub fn decode(bytes: Vec<u8>, explicit: bool) -> Read {
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(nul) = memchr::memchr(0, head) {
+        if !explicit {
+            return Read::SkipBinary;
+        }
+        return Read::Problem(InputProblem {
+            rule: "input/binary",
+            message: "file looks binary (it has a NUL byte); not linted".into(),
+            display_text: String::from_utf8_lossy(&bytes[..nul]).into_owned(),
+            offset: nul,
+        });
+    }
+    match String::from_utf8(bytes) {
+        // A BOM stays: removing it would shift every byte offset.
+        Ok(text) => Read::Text(text),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            Read::Problem(InputProblem {
+                rule: "input/not-utf8",
+                message: format!(
+                    "file is not valid UTF-8 (invalid byte 0x{:02x} at offset {at}); save it as UTF-8 to lint it",
+                    bytes.get(at).copied().unwrap_or(0)
+                ),
+                display_text: String::from_utf8_lossy(&bytes[..at]).into_owned(),
+                offset: at,
+            })
+        }
+    }
+}
