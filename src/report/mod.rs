@@ -1,2 +1,294 @@
+//! The diagnostic model and the renderers that turn a run's findings into text.
+
+pub mod concise;
 pub mod diagnostic;
+pub mod json;
+pub mod line_indexed;
+pub mod pretty;
+
 pub use diagnostic::{Diagnostic, FileReport, Fix, Label, Severity, Summary, Suppression};
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An output format of `inboxlint check`. Adding one: a variant here, its name in
+/// [`Format::ALL`] and [`Format::as_str`], a module, and an arm in [`render`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pretty,
+    Concise,
+    Json,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[Format::Pretty, Format::Concise, Format::Json];
+
+    /// The name used by `--format` and `INBOXLINT_FORMAT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Pretty => "pretty",
+            Format::Concise => "concise",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        write!(f, "unknown format `{}` (expected one of: {})", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| UnknownFormat(s.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// ANSI styles (and terminal hyperlinks in pretty output).
+    pub color: bool,
+    /// Terminal width for wrapping; 0 means [`DEFAULT_WIDTH`].
+    pub width: usize,
+    /// Also show findings silenced by an inline comment or the baseline (json always has them).
+    pub show_suppressed: bool,
+    /// Leave out the closing summary line (`--quiet`).
+    pub quiet: bool,
+}
+
+pub const DEFAULT_WIDTH: usize = 100;
+
+impl RenderOptions {
+    pub fn effective_width(&self) -> usize {
+        if self.width == 0 { DEFAULT_WIDTH } else { self.width }
+    }
+
+    fn shows(&self, d: &Diagnostic) -> bool {
+        self.show_suppressed || d.suppressed.is_none()
+    }
+}
+
+/// Render everything to one String. `reports` are expected sorted by path, and each file's
+/// diagnostics by span; `summary` counts only unsuppressed findings.
+pub fn render(format: Format, reports: &[FileReport], summary: &Summary, opts: &RenderOptions) -> String {
+    match format {
+        Format::Pretty => pretty::render(reports, summary, opts),
+        Format::Concise => concise::render(reports, summary, opts),
+        Format::Json => json::render(reports, summary),
+    }
+}
+
+/// The closing line of the text formats, e.g.
+/// `Found 3 errors, 1 warning and 0 infos in 2 files (12 files checked).`
+pub fn summary_line(reports: &[FileReport], summary: &Summary) -> String {
+    let checked = count(summary.files, "file", "files");
+    let suppressed = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| d.suppressed.is_some())
+        .count();
+    let tail = if suppressed == 0 {
+        format!("({checked} checked)")
+    } else {
+        format!("({checked} checked, {suppressed} suppressed)")
+    };
+    if summary.errors + summary.warnings + summary.infos == 0 {
+        return format!("All checks passed {tail}.");
+    }
+    let with_findings = reports
+        .iter()
+        .filter(|r| r.diagnostics.iter().any(|d| d.suppressed.is_none()))
+        .count();
+    format!(
+        "Found {}, {} and {} in {} {tail}.",
+        count(summary.errors, "error", "errors"),
+        count(summary.warnings, "warning", "warnings"),
+        count(summary.infos, "info", "infos"),
+        count(with_findings, "file", "files"),
+    )
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// How a suppressed finding is marked in the text formats.
+fn suppression_note(s: &Suppression) -> String {
+    match &s.reason {
+        Some(reason) => format!("suppressed, {}: {reason}", s.kind),
+        None => format!("suppressed, {}", s.kind),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::source::{SourceText, Span};
+    use std::sync::Arc;
+
+    /// Snapshots live in the crate's `snapshots/` and are named without the module path, so
+    /// their file names do not depend on the crate's name.
+    pub(crate) fn snapshot_settings() -> insta::Settings {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings
+    }
+
+    pub(crate) fn files_checked() -> usize {
+        5
+    }
+
+    fn span_of(text: &str, needle: &str) -> Span {
+        let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in fixture"));
+        Span::new(start, start + needle.len())
+    }
+
+    /// Two files, sorted by path: an error with help, url and an extra label, a warning with a
+    /// fix, an info at an empty span at EOF, and a suppressed finding.
+    pub(crate) fn sample_reports() -> Vec<FileReport> {
+        let yaml =
+            "name: Spring sale\nsubject: \"Économisez 20 % 🌸\"\nsmtp:\n  host: smtp.example.com\n  tls: false\n";
+        let html = concat!(
+            "<html>\n<body>\n",
+            "  <p>Bonjour {{ first_name }}, ça va ? 😀</p>\n",
+            "  <a href=\"https://t.example.com/café?e={{ email }}\">Offre spéciale</a>\n",
+            "  <img src=\"http://cdn.example.com/logo.png\" alt=\"Logo\">\n",
+            "  <!-- inboxlint-ignore security/insecure-link: legacy CDN, tracked in #12 -->\n",
+            "  <img src=\"http://cdn.example.com/old.png\">\n",
+            "</body>\n</html>\n",
+        );
+        let yaml_diagnostics = vec![
+            Diagnostic {
+                rule: "security/insecure-transport".into(),
+                severity: Severity::Error,
+                message: "`smtp.tls` is false: mail and credentials travel in clear text".into(),
+                help: Some("Set `tls: true` (or use port 465/587 with STARTTLS).".into()),
+                url: Some("https://inboxlint.dev/rules/security/insecure-transport".into()),
+                span: span_of(yaml, "false"),
+                labels: vec![Label {
+                    span: span_of(yaml, "smtp:"),
+                    message: "in this SMTP block".into(),
+                }],
+                fix: None,
+                suppressed: None,
+            },
+            Diagnostic {
+                rule: "deliverability/list-unsubscribe-missing".into(),
+                severity: Severity::Info,
+                message: "the campaign sets no List-Unsubscribe header".into(),
+                help: None,
+                url: None,
+                span: Span::empty(yaml.len()),
+                labels: vec![],
+                fix: None,
+                suppressed: None,
+            },
+        ];
+        let email = span_of(html, "{{ email }}");
+        let logo = span_of(html, "http://cdn.example.com/logo.png");
+        let old = span_of(html, "http://cdn.example.com/old.png");
+        let html_diagnostics = vec![
+            Diagnostic {
+                rule: "privacy/pii-in-url".into(),
+                severity: Severity::Error,
+                message: "{{ email }} puts contact data into a URL, where trackers and server logs keep it".into(),
+                help: Some("Identify the recipient with an opaque id or the ESP's tracking token instead.".into()),
+                url: Some("https://inboxlint.dev/rules/privacy/pii-in-url".into()),
+                span: email,
+                labels: vec![Label {
+                    span: span_of(html, "Offre spéciale"),
+                    message: "link text seen by the recipient".into(),
+                }],
+                fix: None,
+                suppressed: None,
+            },
+            Diagnostic {
+                rule: "security/insecure-link".into(),
+                severity: Severity::Warning,
+                message: "image loaded over http://".into(),
+                help: None,
+                url: Some("https://inboxlint.dev/rules/security/insecure-link".into()),
+                span: logo,
+                labels: vec![],
+                fix: Some(Fix {
+                    description: "use https://".into(),
+                    span: Span::new(logo.start, logo.start + "http".len()),
+                    replacement: "https".into(),
+                }),
+                suppressed: None,
+            },
+            Diagnostic {
+                rule: "security/insecure-link".into(),
+                severity: Severity::Warning,
+                message: "image loaded over http://".into(),
+                help: None,
+                url: Some("https://inboxlint.dev/rules/security/insecure-link".into()),
+                span: old,
+                labels: vec![],
+                fix: None,
+                suppressed: Some(Suppression {
+                    kind: "inline",
+                    reason: Some("legacy CDN, tracked in #12".into()),
+                }),
+            },
+        ];
+        vec![
+            FileReport {
+                path: "campaigns/spring.yaml".into(),
+                source: Arc::new(SourceText::new(yaml)),
+                diagnostics: yaml_diagnostics,
+            },
+            FileReport {
+                path: "emails/welcome.html".into(),
+                source: Arc::new(SourceText::new(html)),
+                diagnostics: html_diagnostics,
+            },
+        ]
+    }
+
+    #[test]
+    fn summary_line_wording() {
+        let reports = sample_reports();
+        let summary = Summary::of(&reports, files_checked());
+        assert_eq!(
+            summary_line(&reports, &summary),
+            "Found 2 errors, 1 warning and 1 info in 2 files (5 files checked, 1 suppressed)."
+        );
+        let clean = Summary {
+            files: 1,
+            ..Summary::default()
+        };
+        assert_eq!(summary_line(&[], &clean), "All checks passed (1 file checked).");
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(*f));
+        }
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown format `xml` (expected one of: pretty, concise, json)"
+        );
+    }
+}

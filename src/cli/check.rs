@@ -1,0 +1,290 @@
+//! `inboxlint check`: discover, lint in parallel, render in order, exit with the right code.
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::engine::{Linter, Overrides};
+use crate::knowledge::yaml::LoadError;
+use crate::report::{self, Diagnostic, FileReport, RenderOptions, Severity, Summary};
+use crate::source::{SourceText, Span};
+use crate::workspace::walk::{self, Read};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Read as _, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads standard input (with --stdin-filename).
+    pub paths: Vec<PathBuf>,
+    /// Output format: pretty (default on a terminal), concise, json.
+    #[arg(long, env = "INBOXLINT_FORMAT")]
+    pub format: Option<String>,
+    /// Use this config file instead of the nearest `.inboxlint.yaml`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Only run these rules or groups (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules or groups.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Jurisdiction profiles: us, ca, eu, uk (overrides config).
+    #[arg(long, value_delimiter = ',')]
+    pub profile: Option<Vec<String>>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Do not respect .gitignore and .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Apply config excludes to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Path to report for standard input, and to resolve its config and kind.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Print findings only: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Fail when there are more than this many warnings.
+    #[arg(long)]
+    pub max_warnings: Option<usize>,
+    /// Also print suppressed findings.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+/// Path as shown to the user: relative to the working directory when under it.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let p = path.strip_prefix(cwd).unwrap_or(path);
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn print_load_errors(errors: &[LoadError]) {
+    let mut seen = std::collections::HashSet::new();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for e in errors {
+        if seen.insert((e.path.clone(), e.offset, e.message.clone())) {
+            let _ = writeln!(err, "{}", e.rendered);
+        }
+    }
+}
+
+fn problem_report(path: String, rule: &str, message: String, text: String, offset: usize) -> FileReport {
+    let len = text.len();
+    FileReport {
+        path,
+        source: Arc::new(SourceText::new(text)),
+        diagnostics: vec![Diagnostic {
+            rule: rule.to_string(),
+            severity: Severity::Error,
+            message,
+            help: None,
+            url: None,
+            span: Span::empty(offset.min(len)),
+            labels: Vec::new(),
+            fix: None,
+            suppressed: None,
+        }],
+    }
+}
+
+pub fn run(args: CheckArgs) -> u8 {
+    let format = match args.format.as_deref() {
+        Some(f) => match f.parse::<report::Format>() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => report::Format::Pretty,
+    };
+    if let Some(profiles) = &args.profile {
+        for p in profiles {
+            if !crate::rules::load::PROFILES.contains(&p.as_str()) {
+                eprintln!("error: unknown profile `{p}` (expected us, ca, eu or uk)");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    if let Some(n) = args.threads {
+        // Fails only if a pool already exists, which cannot happen before this point.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let linter = Linter::new(Overrides {
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        profiles: args.profile.clone(),
+        isolated: false,
+    });
+    for sel in args.select.iter().chain(&args.ignore) {
+        let known = crate::rules::RuleSet::builtin()
+            .map(|set| {
+                set.rules
+                    .iter()
+                    .any(|r| r.id == *sel || r.group() == sel.trim_end_matches("/*"))
+            })
+            .unwrap_or(true);
+        if !known && sel != "ALL" && !sel.starts_with("input/") && !sel.starts_with("syntax/") {
+            eprintln!("warning: `{sel}` matches no built-in rule or group");
+        }
+    }
+    let config_errors: Mutex<Vec<LoadError>> = Mutex::new(Vec::new());
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut files = 0usize;
+
+    let stdin_requested = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect()
+    };
+
+    if stdin_requested {
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("stdin.html"));
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            eprintln!("error: cannot read standard input: {e}");
+            return EXIT_ERROR;
+        }
+        files += 1;
+        match linter.profile_for(&name) {
+            Err(errs) => config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs),
+            Ok(profile) => {
+                let shown = display_path(&name, &cwd);
+                let excluded = args.force_exclude && profile.config.is_excluded(&cwd.join(&name));
+                if !excluded {
+                    match walk::decode(bytes, true) {
+                        Read::Text(text) => {
+                            let diagnostics = linter.lint_source(&name, &text, &profile);
+                            reports.push(FileReport {
+                                path: shown,
+                                source: Arc::new(SourceText::new(text)),
+                                diagnostics,
+                            });
+                        }
+                        Read::SkipBinary => {}
+                        Read::Problem(p) => {
+                            reports.push(problem_report(shown, p.rule, p.message, p.display_text, p.offset))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let threads = args.threads.unwrap_or(0);
+    let accept = |path: &Path, explicit: bool| -> bool {
+        let profile = match linter.profile_for(path) {
+            Ok(p) => p,
+            Err(errs) => {
+                config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs);
+                return false;
+            }
+        };
+        if linter.kind_of(path, &profile).is_none() {
+            return false;
+        }
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            cwd.join(path)
+        };
+        !(profile.config.is_excluded(&abs) && (!explicit || args.force_exclude))
+    };
+    let (found, walk_errors) = if roots.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        walk::discover(&roots, !args.no_ignore, threads, &accept)
+    };
+    let config_errors = config_errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !config_errors.is_empty() {
+        print_load_errors(&config_errors);
+        return EXIT_ERROR;
+    }
+    for e in walk_errors {
+        files += 1;
+        reports.push(problem_report(
+            display_path(&e.path, &cwd),
+            "input/unreadable",
+            e.message,
+            String::new(),
+            0,
+        ));
+    }
+    let skipped = std::sync::atomic::AtomicUsize::new(0);
+    let linted: Vec<Option<FileReport>> = found
+        .par_iter()
+        .map(|f| {
+            let shown = display_path(&f.path, &cwd);
+            let profile = linter.profile_for(&f.path).ok()?;
+            match walk::read(&f.path, profile.config.max_file_size, f.explicit) {
+                Read::Text(text) => {
+                    let diagnostics = linter.lint_source(&f.path, &text, &profile);
+                    Some(FileReport {
+                        path: shown,
+                        source: Arc::new(SourceText::new(text)),
+                        diagnostics,
+                    })
+                }
+                Read::SkipBinary => {
+                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    None
+                }
+                Read::Problem(p) => Some(problem_report(shown, p.rule, p.message, p.display_text, p.offset)),
+            }
+        })
+        .collect();
+    // Binary files met while walking are not files inboxlint checked.
+    files += found.len() - skipped.into_inner();
+    reports.extend(linted.into_iter().flatten());
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let summary = Summary::of(&reports, files);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let opts = RenderOptions {
+        color,
+        width: 0,
+        show_suppressed: args.show_suppressed,
+        quiet: args.quiet,
+    };
+    let out = report::render(format, &reports, &summary, &opts);
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    if lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_err() {
+        // A closed pipe (`| head`) is not an error of the lint.
+        return EXIT_OK;
+    }
+    if args.exit_zero {
+        return EXIT_OK;
+    }
+    let too_many_warnings = args.max_warnings.is_some_and(|max| summary.warnings > max);
+    if summary.errors > 0 || too_many_warnings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,47 @@
+//! Command-line interface: clap arguments and one module per command.
+
+pub mod check;
+pub mod init;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit codes: 0 clean, 1 findings that fail the run, 2 usage, config or rule-file errors.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "inboxlint",
+    version,
+    about = "Keep email marketing legal and safe: lint templates, campaign configs and schemas for CAN-SPAM, CASL, GDPR and bulk-sender rules."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory).
+    Check(check::CheckArgs),
+    /// Write a commented starter `.inboxlint.yaml` in the current directory.
+    Init(init::InitArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Init(args) => init::run(args),
+    };
+    ExitCode::from(code)
+}
