@@ -1,0 +1,205 @@
+//! The real binary, end to end: exit codes, formats, located errors, input problems.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn inboxlint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("inboxlint").expect("binary builds");
+    cmd.current_dir(dir).env_remove("INBOXLINT_FORMAT").env("NO_COLOR", "1");
+    cmd
+}
+
+fn json(dir: &Path, args: &[&str]) -> (serde_json::Value, i32) {
+    let out = inboxlint(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("json output ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (v, out.status.code().unwrap_or(-1))
+}
+
+fn rules_in(v: &serde_json::Value, path: &str) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|d| d["path"] == path)
+                .filter_map(|d| d["rule"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn settings(name: &str) -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_snapshot_suffix(name);
+    s
+}
+
+#[test]
+fn snapshots_of_every_human_and_machine_format() {
+    let dir = root().join("tests/fixtures");
+    for format in ["pretty", "concise", "json"] {
+        let out = inboxlint(&dir)
+            .args(["check", ".", "--format", format])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "fixtures have errors");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        settings(format).bind(|| insta::assert_snapshot!("cli_fixtures", text));
+    }
+}
+
+#[test]
+fn unsubscribe_links_in_comments_hidden_or_hash_do_not_count() {
+    let dir = root().join("tests/fixtures");
+    let (v, code) = json(&dir, &["templates"]);
+    assert_eq!(code, 1);
+    let hidden = rules_in(&v, "templates/hidden-unsubscribe.html");
+    assert!(
+        hidden.contains(&"canspam/unsubscribe-missing".to_string()),
+        "{hidden:?}"
+    );
+    assert!(
+        !hidden.contains(&"security/insecure-link".to_string()),
+        "xmlns and DOCTYPE are not links: {hidden:?}"
+    );
+    assert!(!hidden.contains(&"canspam/physical-address-missing".to_string()));
+    let good = rules_in(&v, "templates/good.mjml");
+    assert!(good.is_empty(), "{good:?}");
+    // Transactional by config glob: no marketing rules.
+    assert!(rules_in(&v, "templates/receipt-1001.html").is_empty());
+}
+
+#[test]
+fn clean_file_exits_zero_and_errors_exit_one() {
+    let dir = root().join("tests/fixtures");
+    inboxlint(&dir).args(["check", "templates/good.mjml"]).assert().code(0);
+    inboxlint(&dir)
+        .args(["check", "templates/pii-tracking.html"])
+        .assert()
+        .code(1);
+    inboxlint(&dir)
+        .args(["check", "templates/pii-tracking.html", "--exit-zero"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn warnings_fail_only_over_max_warnings() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tmp.path().join("a.html"),
+        "<!-- inboxlint: transactional --><a href=\"http://x.example/\">x</a>",
+    )
+    .expect("write");
+    inboxlint(tmp.path()).args(["check", "a.html"]).assert().code(0);
+    inboxlint(tmp.path())
+        .args(["check", "a.html", "--max-warnings", "0"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn bad_rule_file_exits_two_with_a_located_message() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("rules")).expect("mkdir");
+    std::fs::write(tmp.path().join(".inboxlint.yaml"), "rule-dirs: [rules]\n").expect("write");
+    std::fs::write(
+        tmp.path().join("rules/broken.yaml"),
+        "id: acme/broken\ntitle: Broken\nseverity: fatal\nkinds: [html]\nforbid: { link: {} }\nmessage: m\nhelp: h\nexamples: { invalid: [], valid: [] }\n",
+    )
+    .expect("write");
+    std::fs::write(tmp.path().join("a.html"), "<p>x</p>").expect("write");
+    let out = inboxlint(tmp.path()).args(["check", "a.html"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.yaml"), "{err}");
+    assert!(err.contains("severity") || err.contains("fatal"), "{err}");
+    assert!(
+        err.contains(":3:"),
+        "points at line 3 where `severity: fatal` is: {err}"
+    );
+}
+
+#[test]
+fn bad_regex_in_rule_is_located_at_the_field() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("rules")).expect("mkdir");
+    std::fs::write(tmp.path().join(".inboxlint.yaml"), "rule-dirs: [rules]\n").expect("write");
+    std::fs::write(
+        tmp.path().join("rules/regex.yaml"),
+        "id: acme/regex\ntitle: R\nseverity: error\nkinds: [html]\nforbid:\n  link: { href: 'a(b' }\nmessage: m\nhelp: h\nexamples: { invalid: [], valid: [] }\n",
+    )
+    .expect("write");
+    std::fs::write(tmp.path().join("a.html"), "<p>x</p>").expect("write");
+    let out = inboxlint(tmp.path()).args(["check", "a.html"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("regex.yaml:6:"), "{err}");
+    assert!(err.contains("invalid regular expression"), "{err}");
+}
+
+#[test]
+fn bad_config_exits_two() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(tmp.path().join(".inboxlint.yaml"), "profiles: [us]\nrulez: {}\n").expect("write");
+    std::fs::write(tmp.path().join("a.html"), "<p>x</p>").expect("write");
+    let out = inboxlint(tmp.path()).args(["check", "."]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rulez"));
+}
+
+#[test]
+fn unreadable_input_is_a_located_finding_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(tmp.path().join("bad.html"), b"<p>caf\xe9</p>").expect("write");
+    std::fs::write(tmp.path().join("bin.html"), b"\x00\x01\x02").expect("write");
+    std::fs::write(tmp.path().join("ok.html"), "<!-- inboxlint: transactional --><p>ok</p>").expect("write");
+    let (v, code) = json(tmp.path(), &[".", "bin.html"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules_in(&v, "bad.html"), vec!["input/not-utf8"]);
+    assert_eq!(
+        v["diagnostics"].as_array().map(|a| a
+            .iter()
+            .find(|d| d["path"] == "bad.html")
+            .map(|d| d["span"]["offset"].clone())),
+        Some(Some(serde_json::json!(6)))
+    );
+    assert_eq!(
+        rules_in(&v, "bin.html"),
+        vec!["input/binary"],
+        "named on the command line, so reported"
+    );
+    assert_eq!(v["summary"]["files"], 3);
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    let dir = root().join("tests/fixtures");
+    let out = inboxlint(&dir)
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "templates/new.html",
+            "--format",
+            "concise",
+        ])
+        .write_stdin("<p>Hi</p><a href=\"#\">Unsubscribe</a>")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("templates/new.html:1:19: error[template/unsubscribe-href-placeholder]"),
+        "{text}"
+    );
+}
