@@ -582,11 +582,7 @@ fn find_configured_address(text: &str, address: &str) -> Option<(usize, usize)> 
 /// Purpose of a link from its tags' roles, its text and its URL.
 pub fn link_purpose(doc: &Document, link_index: usize, knowledge: &Knowledge) -> Option<Purpose> {
     let link = &doc.links[link_index];
-    if !matches!(
-        link.element.as_str(),
-        "a" | "area" | "mj-button" | "mj-image" | "mj-navbar-link" | "mj-social-element"
-    ) || link.attr != "href"
-    {
+    if !crate::syntax::html::LINK_ELEMENTS.contains(&link.element.as_str()) || link.attr != "href" {
         return None;
     }
     use crate::document::Role;

@@ -138,12 +138,22 @@ fn collect_hidden_classes(css: &str, out: &mut HashSet<String>) {
     }
 }
 
+/// Elements whose href the recipient clicks: HTML anchors, MJML components, and Foundation
+/// Inky's `<button href>` / `<item href>`, which compile to anchors.
+pub const LINK_ELEMENTS: &[&str] = &[
+    "a",
+    "area",
+    "mj-button",
+    "mj-image",
+    "mj-navbar-link",
+    "mj-social-element",
+    "button",
+    "item",
+    "menu-item",
+];
+
 fn is_link_element(name: &str, attr: &str) -> bool {
-    attr == "href"
-        && matches!(
-            name,
-            "a" | "area" | "mj-button" | "mj-image" | "mj-navbar-link" | "mj-social-element"
-        )
+    attr == "href" && LINK_ELEMENTS.contains(&name)
 }
 
 fn on_element(state: &Rc<RefCell<State>>, el: &mut LolElement, original: &str) {
