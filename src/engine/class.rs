@@ -23,7 +23,7 @@ const SIGNALS: &[(&str, &str)] = &[
     ),
     (
         "receipt or invoice",
-        r"\byour receipt\b|\breceipt (?:for|from) \b|\bpayment (?:receipt|received|confirmation)\b|\binvoice (?:#|no\.|number|for|from)|\byour invoice\b|\bihre rechnung\b|\bvotre facture\b|\btu factura\b",
+        r"\byour receipt\b|\breceipt (?:for|from) \b|\bpayment (?:receipt|received|confirmation)\b|\binvoice (?:#|no\.|number|for|from)|\binvoice\s*[:#]|\byour invoice\b|\bihre rechnung\b|\bvotre facture\b|\btu factura\b",
     ),
     (
         "order or shipping confirmation",
@@ -36,7 +36,7 @@ const SIGNALS: &[(&str, &str)] = &[
 ];
 
 /// Content whose presence makes a message's primary purpose commercial, whatever else it says.
-const PROMOTIONAL: &str = r"\b\d{1,3}\s?% off\b|\bsale\b|\bdiscount|\bcoupon|\bpromo(?:tion|tional)? code\b|\buse code\b|\bshop now\b|\bbuy now\b|\blimited[- ]time\b|\bfree shipping\b|\bspecial offer\b|\bexclusive offer\b|\byou (?:might|may) also like\b|\brecommended for you\b|\bnew arrivals\b|\bdon'?t miss\b|\bsave up to\b|\bdeals?\b|\bnewsletter\b";
+const PROMOTIONAL: &str = r"\b\d{1,3}\s?% off\b|\bsale\b|\bdiscount(?:s|ed)?(?:$|[^.@\w]|\.(?:$|\W))|\bcoupons?\b|\bpromo(?:tion|tional)? code\b|\buse code\b|\bshop now\b|\bbuy now\b|\blimited[- ]time\b|\bfree shipping\b|\bspecial offer\b|\bexclusive offer\b|\byou (?:might|may) also like\b|\brecommended for you\b|\bnew arrivals\b|\bdon'?t miss\b|\bsave up to\b|\bdeals?\b|\bnewsletter\b";
 
 static SIGNAL_RES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     SIGNALS
@@ -130,6 +130,14 @@ mod tests {
         );
         let r = infer_html("<body><h2>Security alert</h2><p>New sign-in from Chrome on Windows.</p></body>");
         assert!(r.unwrap().starts_with("security alert"));
+        let r = infer_html("<body><p>Acme</p><p>Invoice: A80SD99</p><p>Your card was charged $39.99.</p></body>");
+        assert!(
+            r.unwrap()
+                .starts_with("receipt or invoice: the opening text says \"Invoice:\"")
+        );
+        // A domain that happens to read "discount" is not an offer.
+        let r = infer_html("<body><h1>Thanks for your order.</h1><p>Email support@discount.boat</p></body>");
+        assert!(r.unwrap().starts_with("order or shipping confirmation"));
         let r = infer_html("<body><p>Please verify your email address to finish signing up.</p></body>");
         assert!(r.unwrap().starts_with("email or account verification"));
     }
@@ -154,6 +162,18 @@ mod tests {
             None
         );
         assert_eq!(infer_html("<body><h1>Spring is here</h1></body>"), None);
+        assert_eq!(
+            infer_html("<body><h1>Your order has shipped</h1><p>A discount for you</p></body>"),
+            None
+        );
+        assert_eq!(
+            infer_html("<body><h1>Your order has shipped</h1><p>Get a discount</p></body>"),
+            None
+        );
+        assert_eq!(
+            infer_html("<body><h1>Your order has shipped</h1><p>Members get a discount.</p></body>"),
+            None
+        );
         // Hidden text is not the opening text.
         assert_eq!(
             infer_html("<body><div style=\"display:none\">Reset your password</div><p>Hello</p></body>"),
