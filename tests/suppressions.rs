@@ -349,3 +349,21 @@ fn ini_erb_and_sql_block_comments() {
     let found = lint("schema.sql", text);
     assert_eq!(summary(text, &found, "test/ssn-column")[0].1, reason("tokenised"));
 }
+
+#[test]
+fn every_prefix_of_odd_input_lints_without_panic() {
+    let html = "<p>é\n<!-- inboxlint-ignore-start security: ü -->😀<img src=\"http://a/é.png\">\n{# inboxlint-ignore privacy #}{{!-- inboxlint-ignore-end --}}<a\n href=\"http://x?e={{ email }}\">é</a><!-- inboxlint-ignore-file x/y: z -->";
+    let yaml = "a: 1 # inboxlint-ignore security/insecure-transport: é\n# inboxlint-ignore-start\ntls: false # é 😀\n# inboxlint-ignore-end security\n";
+    for (name, text) in [
+        ("a.html", html),
+        ("a.yaml", yaml),
+        (
+            "a.sql",
+            "-- inboxlint-ignore test: é\nCREATE TABLE t (ssn text); -- inboxlint-ignore-end",
+        ),
+    ] {
+        for (i, _) in text.char_indices() {
+            let _ = lint(name, &text[..i]);
+        }
+    }
+}

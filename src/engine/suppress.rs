@@ -167,7 +167,7 @@ fn comment_at(comments: &[Comment], at: usize) -> Option<usize> {
 fn next_code(text: &str, comments: &[Comment], from: usize) -> Option<usize> {
     let mut at = from;
     while at < text.len() {
-        let c = text[at..].chars().next()?;
+        let c = text.get(at..)?.chars().next()?;
         if c.is_whitespace() {
             at += c.len_utf8();
         } else if let Some(end) = comment_at(comments, at) {
