@@ -38,13 +38,19 @@ const SIGNALS: &[(&str, &str)] = &[
 /// Content whose presence makes a message's primary purpose commercial, whatever else it says.
 const PROMOTIONAL: &str = r"\b\d{1,3}\s?% off\b|\bsale\b|\bdiscount(?:s|ed)?(?:$|[^.@\w]|\.(?:$|\W))|\bcoupons?\b|\bpromo(?:tion|tional)? code\b|\buse code\b|\bshop now\b|\bbuy now\b|\blimited[- ]time\b|\bfree shipping\b|\bspecial offer\b|\bexclusive offer\b|\byou (?:might|may) also like\b|\brecommended for you\b|\bnew arrivals\b|\bdon'?t miss\b|\bsave up to\b|\bdeals?\b|\bnewsletter\b";
 
+/// ASCII word boundaries keep the regexes on the fast DFA path (a Unicode `\b` makes it give
+/// up at the first non-ASCII byte); the words themselves still match case-insensitively.
+fn compile(pattern: &str) -> Option<Regex> {
+    Regex::new(&format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"))).ok()
+}
+
 static SIGNAL_RES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     SIGNALS
         .iter()
-        .filter_map(|(what, p)| Regex::new(&format!("(?i){p}")).ok().map(|r| (*what, r)))
+        .filter_map(|(what, p)| compile(p).map(|r| (*what, r)))
         .collect()
 });
-static PROMO_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(&format!("(?i){PROMOTIONAL}")).ok());
+static PROMO_RE: LazyLock<Option<Regex>> = LazyLock::new(|| compile(PROMOTIONAL));
 
 /// How much opening text counts as "first text".
 const OPENING_CHARS: usize = 300;
@@ -70,8 +76,19 @@ pub fn infer(doc: &Document) -> Option<String> {
         return None;
     }
     let promo = PROMO_RE.as_ref()?;
-    let visible = doc.text.iter().filter(|t| t.visible);
-    if visible.clone().any(|t| promo.is_match(&t.text)) || doc.links.iter().any(|l| promo.is_match(&l.text)) {
+    // One search over everything the recipient reads, runs kept apart so words do not join.
+    let mut readable = String::new();
+    for t in doc
+        .text
+        .iter()
+        .filter(|t| t.visible)
+        .map(|t| &t.text)
+        .chain(doc.links.iter().map(|l| &l.text))
+    {
+        readable.push_str(t);
+        readable.push('\n');
+    }
+    if promo.is_match(&readable) {
         return None;
     }
     let mut places: Vec<(&'static str, String)> = Vec::new();
