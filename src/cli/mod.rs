@@ -1,7 +1,10 @@
 //! Command-line interface: clap arguments and one module per command.
 
 pub mod check;
+pub mod explain;
 pub mod init;
+pub mod rules;
+pub mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +31,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Write a commented starter `.inboxlint.yaml` in the current directory.
     Init(init::InitArgs),
+    /// List the rules: id, severity, kinds and title (`--format json|markdown` for more).
+    Rules(rules::RulesArgs),
+    /// Show a rule's documentation, refs and examples; or, for a file, its class and rules.
+    Explain(explain::ExplainArgs),
+    /// Run the examples of the built-in rules, `rule-dirs` and the rule dirs or files given.
+    Test(test::TestArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -42,6 +51,9 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Test(args) => test::run(args),
     };
     ExitCode::from(code)
 }

@@ -2,8 +2,8 @@
 //! the rules that apply to it. `lint_source` is the one entry point for the CLI and the LSP.
 
 use super::eval::Evaluator;
-use super::facts;
-use crate::document::{Document, FileKind, Format};
+use super::{facts, suppress};
+use crate::document::{ClassInfo, Document, FileKind, Format};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::report::{Diagnostic, Fix, Severity};
@@ -46,10 +46,24 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn matches_selector(rule: &Rule, sel: &str) -> bool {
-    sel == "ALL"
-        || rule.id == sel
-        || rule.group() == sel
-        || rule.id.starts_with(&format!("{}/", sel.trim_end_matches("/*")))
+    selects(&rule.id, sel)
+}
+
+/// `--select`/`--ignore` matching by id: `ALL`, the id, its group, or `group/*`.
+fn selects(id: &str, sel: &str) -> bool {
+    let group = id.split('/').next().unwrap_or(id);
+    sel == "ALL" || id == sel || group == sel || id.starts_with(&format!("{}/", sel.trim_end_matches("/*")))
+}
+
+/// One file's findings with what the linter decided about the file, for json and `explain`.
+#[derive(Debug, Clone)]
+pub struct Linted {
+    pub diagnostics: Vec<Diagnostic>,
+    pub kind: FileKind,
+    pub format: Format,
+    pub class: ClassInfo,
+    /// Ids of the rules that ran on the file (kind, class, profile and config allowed them).
+    pub ran: Vec<String>,
 }
 
 impl Linter {
@@ -189,10 +203,15 @@ impl Linter {
 
     /// Lint one source. `path` decides config, kind and globs; nothing is read from disk here.
     pub fn lint_source(&self, path: &Path, text: &str, profile: &Profile) -> Vec<Diagnostic> {
-        let Some((kind, format)) = self.kind_of(path, profile) else {
-            return Vec::new();
-        };
-        self.lint_as(path, text, kind, format, profile, None)
+        self.lint_file(path, text, profile)
+            .map(|l| l.diagnostics)
+            .unwrap_or_default()
+    }
+
+    /// [`Linter::lint_source`] with the file's kind and class; None when inboxlint does not read it.
+    pub fn lint_file(&self, path: &Path, text: &str, profile: &Profile) -> Option<Linted> {
+        let (kind, format) = self.kind_of(path, profile)?;
+        Some(self.lint_detailed(path, text, kind, format, profile, None))
     }
 
     /// Lint with an explicit kind and format; `class` forces the message class (rule examples).
@@ -205,6 +224,19 @@ impl Linter {
         profile: &Profile,
         class: Option<crate::document::MessageClass>,
     ) -> Vec<Diagnostic> {
+        self.lint_detailed(path, text, kind, format, profile, class).diagnostics
+    }
+
+    /// [`Linter::lint_as`] with what was decided about the file.
+    pub fn lint_detailed(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        format: Format,
+        profile: &Profile,
+        class: Option<crate::document::MessageClass>,
+    ) -> Linted {
         let abs = self.absolute(path);
         let mut doc = facts::build(text, kind, format, &profile.knowledge);
         doc.meta.profiles = profile.config.profiles.clone();
@@ -213,7 +245,12 @@ impl Linter {
                 class: c,
                 source: crate::document::ClassSource::Default,
             },
-            None => facts::classify(&doc, text, profile.config.transactional_glob(&abs)),
+            None => facts::classify(
+                &doc,
+                text,
+                profile.config.transactional_glob(&abs),
+                profile.config.infer_class,
+            ),
         };
         let mut out = Vec::new();
         for p in &doc.problems {
@@ -233,12 +270,38 @@ impl Linter {
             });
         }
         let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref());
+        let mut ran: Vec<String> = out.iter().map(|d| d.rule.clone()).collect();
         for rule in &profile.rules.rules {
             let Some(severity) = self.applies(rule, &doc, profile, &abs) else {
                 continue;
             };
+            ran.push(rule.id.clone());
             self.run_rule(rule, severity, &evaluator, &mut out);
         }
+        let known = |token: &str| {
+            let t = token.trim_end_matches("/*");
+            matches!(t, "input" | "syntax" | "suppression")
+                || t.starts_with("input/")
+                || t.starts_with("syntax/")
+                || profile.rules.rules.iter().any(|r| r.id == t || r.group() == t)
+        };
+        let level = |id: &str, default: Severity| {
+            let selected = self.overrides.select.is_empty() || self.overrides.select.iter().any(|s| selects(id, s));
+            if !selected || self.overrides.ignore.iter().any(|s| selects(id, s)) {
+                return None;
+            }
+            profile.config.level(id, default, &abs)
+        };
+        suppress::apply(
+            &doc,
+            text,
+            &mut out,
+            &suppress::Context {
+                known: &known,
+                ran: &ran,
+                level: &level,
+            },
+        );
         out.sort_by(|a, b| {
             a.span
                 .start
@@ -246,7 +309,13 @@ impl Linter {
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.span.end.cmp(&b.span.end))
         });
-        out
+        Linted {
+            diagnostics: out,
+            kind: doc.kind,
+            format: doc.format,
+            class: doc.meta.class.clone(),
+            ran,
+        }
     }
 
     fn applies(&self, rule: &Rule, doc: &Document, profile: &Profile, path: &Path) -> Option<Severity> {

@@ -1,10 +1,12 @@
 //! Evaluation: one parse and one pass of every applicable rule per file, the same for the CLI
 //! and the LSP.
 
+pub mod class;
 pub mod comment_syntax;
 pub mod eval;
 pub mod examples;
 pub mod facts;
 pub mod linter;
+pub mod suppress;
 
-pub use linter::{Linter, Overrides, Profile};
+pub use linter::{Linted, Linter, Overrides, Profile};
