@@ -6,5 +6,6 @@ pub mod eval;
 pub mod examples;
 pub mod facts;
 pub mod linter;
+pub mod related;
 
 pub use linter::{Linter, Overrides, Profile};
