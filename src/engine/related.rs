@@ -90,6 +90,11 @@ pub fn template_use(
 /// Stands for a merge tag in a header value: URI text whose scheme the ESP decides.
 const TAG: char = '\u{1}';
 
+/// Header text for a message, with merge tags shown as `{…}`.
+fn show(text: &str) -> String {
+    text.replace(TAG, "{…}")
+}
+
 /// `value` with `<` and `>` as spaces (same length): the brackets around header URIs would
 /// otherwise read as ERB tags around SFMC's `%%…%%` strings (`<%%unsub_center_url%%>`).
 pub fn unbracketed(value: &str) -> String {
@@ -119,14 +124,14 @@ pub fn list_unsubscribe_problem(value: &str, registry: &Registry) -> Option<Stri
         rest = rest.trim_start();
         let Some(after) = rest.strip_prefix('<') else {
             let shown: String = rest.chars().take(40).collect();
-            return Some(format!("`{shown}` is not wrapped in angle brackets (`<…>`)"));
+            return Some(format!("`{}` is not wrapped in angle brackets (`<…>`)", show(&shown)));
         };
         let Some(close) = after.find('>') else {
             return Some("a `<` has no closing `>`".into());
         };
         let uri = &after[..close];
         if uri.chars().any(char::is_whitespace) {
-            return Some(format!("`<{uri}>` has whitespace inside the URI"));
+            return Some(format!("`<{}>` has whitespace inside the URI", show(uri)));
         }
         uris.push(uri.to_string());
         rest = after[close + 1..].trim_start();
@@ -142,7 +147,7 @@ pub fn list_unsubscribe_problem(value: &str, registry: &Registry) -> Option<Stri
     if let Some(bad) = lower.iter().find(|u| {
         !(u.starts_with(TAG) || u.starts_with("mailto:") || u.starts_with("https://") || u.starts_with("http://"))
     }) {
-        return Some(format!("`{bad}` is neither a mailto: nor an http(s) URI"));
+        return Some(format!("`{}` is neither a mailto: nor an http(s) URI", show(bad)));
     }
     let mailtos = lower.iter().filter(|u| u.starts_with("mailto:")).count();
     let https = lower.iter().filter(|u| u.starts_with("https://")).count();
@@ -194,6 +199,7 @@ mod tests {
                 "more than one mailto",
             ),
             ("<https://acme.example/u/a b>", "whitespace"),
+            ("{{ unsubscribe_url }}, <mailto:u@acme.example>", "`{…}, <mailto"),
             ("<https://acme.example/u", "closing"),
             ("<ftp://acme.example/u>", "neither"),
             ("", "empty"),
