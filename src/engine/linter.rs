@@ -211,7 +211,7 @@ impl Linter {
     /// [`Linter::lint_source`] with the file's kind and class; None when inboxlint does not read it.
     pub fn lint_file(&self, path: &Path, text: &str, profile: &Profile) -> Option<Linted> {
         let (kind, format) = self.kind_of(path, profile)?;
-        Some(self.lint_detailed(path, text, kind, format, profile, None))
+        Some(self.lint_detailed(path, text, kind, format, profile, None, &[]))
     }
 
     /// Lint with an explicit kind and format; `class` forces the message class (rule examples).
@@ -224,10 +224,28 @@ impl Linter {
         profile: &Profile,
         class: Option<crate::document::MessageClass>,
     ) -> Vec<Diagnostic> {
-        self.lint_detailed(path, text, kind, format, profile, class).diagnostics
+        self.lint_with_files(path, text, kind, format, profile, class, &[])
     }
 
-    /// [`Linter::lint_as`] with what was decided about the file.
+    /// `lint_as`, where files the document refers to (a campaign's template) are looked up in
+    /// `files` (path as written → text) before the disk. Rule examples carry their files here.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lint_with_files(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        format: Format,
+        profile: &Profile,
+        class: Option<crate::document::MessageClass>,
+        files: &[(String, String)],
+    ) -> Vec<Diagnostic> {
+        self.lint_detailed(path, text, kind, format, profile, class, files)
+            .diagnostics
+    }
+
+    /// [`Linter::lint_with_files`] with what was decided about the file.
+    #[allow(clippy::too_many_arguments)]
     pub fn lint_detailed(
         &self,
         path: &Path,
@@ -236,6 +254,7 @@ impl Linter {
         format: Format,
         profile: &Profile,
         class: Option<crate::document::MessageClass>,
+        files: &[(String, String)],
     ) -> Linted {
         let abs = self.absolute(path);
         let mut doc = facts::build(text, kind, format, &profile.knowledge);
@@ -269,7 +288,11 @@ impl Linter {
                 suppressed: None,
             });
         }
-        let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref());
+        let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let read_related = |reference: &str| read_related(&base, reference, files);
+        let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref())
+            .with_esp(&profile.config.esp)
+            .with_related(&read_related);
         let mut ran: Vec<String> = out.iter().map(|d| d.rule.clone()).collect();
         for rule in &profile.rules.rules {
             let Some(severity) = self.applies(rule, &doc, profile, &abs) else {
@@ -366,7 +389,12 @@ impl Linter {
         match rule.mode {
             Mode::Forbid => {
                 for m in ev.eval(&rule.matcher) {
-                    out.push(diag(m.span, &m.captures));
+                    let mut d = diag(m.span, &m.captures);
+                    // A `warning:`/`info:` branch lowers the severity, never raises it.
+                    if let Some(lower) = m.severity {
+                        d.severity = d.severity.min(lower);
+                    }
+                    out.push(d);
                 }
             }
             Mode::Require => {
@@ -382,6 +410,26 @@ impl Linter {
             }
         }
     }
+}
+
+/// A file a document refers to, relative to the document's directory: from `files` first (rule
+/// examples), else from disk. Paths that leave the project tree are read like any other.
+fn read_related(base: &Path, reference: &str, files: &[(String, String)]) -> Result<String, String> {
+    let wanted = reference.trim_start_matches("./");
+    if let Some((_, text)) = files.iter().find(|(p, _)| p.trim_start_matches("./") == wanted) {
+        return Ok(text.clone());
+    }
+    if !files.is_empty() {
+        return Err("not among the example's files".into());
+    }
+    let path = base.join(reference);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.len() > 10 * 1024 * 1024 => return Err("larger than 10 MiB".into()),
+        Ok(_) => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
 }
 
 /// `{name}` → the capture's value; unknown names stay as written.

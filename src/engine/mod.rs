@@ -7,6 +7,7 @@ pub mod eval;
 pub mod examples;
 pub mod facts;
 pub mod linter;
+pub mod related;
 pub mod suppress;
 
 pub use linter::{Linted, Linter, Overrides, Profile};
