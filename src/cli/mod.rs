@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod init;
+pub mod lsp;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Write a commented starter `.inboxlint.yaml` in the current directory.
     Init(init::InitArgs),
+    /// Run the language server on stdin/stdout for editors.
+    Lsp(lsp::LspArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     ExitCode::from(code)
 }
