@@ -81,6 +81,12 @@ struct Server<'c> {
 
 /// Initialize, then serve until `exit`. The result is the process exit code.
 pub fn serve(conn: &Connection) -> Result<u8, String> {
+    // Compile the built-in rules and dialects while the client is still starting up, so the
+    // first didOpen does not pay for it. A failure here resurfaces, located, on first use.
+    std::thread::spawn(|| {
+        let _ = crate::rules::RuleSet::builtin();
+        let _ = crate::knowledge::Knowledge::builtin();
+    });
     let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
     let flags = ClientFlags::from_initialize(&params);
     let result = json!({
