@@ -331,6 +331,13 @@ fn open_change_actions_hover_and_clean_exit() {
                "newText": "<!-- inboxlint-ignore-file security/insecure-link: TODO: say why -->\n"})
     );
 
+    let source_only = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": link["range"],
+               "context": {"diagnostics": [link], "only": ["source.fixAll"]}}),
+    );
+    assert_eq!(source_only, json!([]));
+
     // Hover inside the finding shows the rule's docs.
     let hover = c.request(
         "textDocument/hover",
@@ -652,4 +659,43 @@ fn compare_with_cli(base: &Path) -> (usize, usize) {
     assert_eq!(compared, reported.len(), "CLI findings outside the files opened");
     assert_eq!(c.shutdown_and_exit(), 0);
     (files.len(), compared)
+}
+
+#[test]
+fn ignore_actions_use_the_files_comment_syntax() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = Client::start(dir.path(), push_capabilities());
+    let cases = [
+        (
+            ".env",
+            "dotenv",
+            "MAIL_HOST=smtp.acme.example\nWEBHOOK_URL=http://hooks.acme.example/in\n",
+            "security/insecure-transport",
+            "# inboxlint-ignore security/insecure-transport: TODO: say why\n",
+        ),
+        (
+            "offer.hbs",
+            "handlebars",
+            "<p>Acme Inc. · PO Box 1234, Springfield, IL 62701</p>\n  <a href=\"http://a.example/x\">x</a> <a href=\"{{unsubscribe}}\">Unsubscribe</a>\n",
+            "security/insecure-link",
+            "  {{!-- inboxlint-ignore security/insecure-link: TODO: say why --}}\n",
+        ),
+    ];
+    for (name, language, text, rule, directive) in cases {
+        let uri = c.open(&dir.path().join(name), language, text);
+        let d = c.diagnostics(&uri);
+        let diag = find(&d, rule).clone();
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+        );
+        let line = actions
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["title"] == format!("Ignore {rule} on this line")))
+            .unwrap_or_else(|| panic!("no line ignore in {actions}"));
+        let edit = &line["edit"]["changes"][uri.as_str()][0];
+        assert_eq!(edit["newText"], directive, "{name}");
+        assert_eq!(edit["range"]["start"], json!({"line": 1, "character": 0}), "{name}");
+    }
+    assert_eq!(c.shutdown_and_exit(), 0);
 }

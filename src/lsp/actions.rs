@@ -24,10 +24,9 @@ pub fn file_directive(rule: &str) -> String {
 }
 
 pub fn code_actions(doc: &Document, range: Range, only: Option<&[CodeActionKind]>) -> Vec<CodeActionOrCommand> {
+    // Every action here is a `quickfix`; the empty kind asks for everything.
     if let Some(kinds) = only
-        && !kinds.iter().any(|k| {
-            k.as_str() == "quickfix" || "quickfix".starts_with(&format!("{}.", k.as_str())) || k.as_str().is_empty()
-        })
+        && !kinds.iter().any(|k| k.as_str() == "quickfix" || k.as_str().is_empty())
     {
         return Vec::new();
     }
