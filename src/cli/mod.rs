@@ -3,6 +3,7 @@
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod lsp;
 pub mod rules;
 pub mod test;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Run the examples of the built-in rules, `rule-dirs` and the rule dirs or files given.
     Test(test::TestArgs),
+    /// Run the language server on stdin/stdout for editors.
+    Lsp(lsp::LspArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Test(args) => test::run(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,701 @@
+//! `inboxlint lsp`, end to end: the real binary spoken to over stdio with Content-Length
+//! framed JSON-RPC, as an editor does.
+
+use inboxlint::source::SourceText;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `file://` URI as Python's `Path.as_uri` and VS Code write it.
+fn uri_of(path: &Path) -> String {
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    inbox: Receiver<Value>,
+    /// Notifications received while waiting for something else.
+    seen: Vec<Value>,
+    next_id: i64,
+    pub init_result: Value,
+}
+
+fn read_frames(stdout: impl Read, tx: std::sync::mpsc::Sender<Value>) {
+    let mut reader = BufReader::new(stdout);
+    loop {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line
+                .split_once(':')
+                .unwrap_or_else(|| panic!("stdout carried a non-header line: {line:?}"));
+            if name.eq_ignore_ascii_case("content-length") {
+                length = Some(value.trim().parse::<usize>().expect("numeric Content-Length"));
+            }
+        }
+        let mut body = vec![0; length.expect("every frame has a Content-Length")];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let msg: Value = serde_json::from_slice(&body).expect("every frame is JSON");
+        assert_eq!(msg["jsonrpc"], "2.0");
+        if tx.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+impl Client {
+    fn start(cwd: &Path, capabilities: Value) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_inboxlint"))
+            .arg("lsp")
+            .current_dir(cwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn inboxlint lsp");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || read_frames(stdout, tx));
+        let stdin = child.stdin.take();
+        let mut c = Client {
+            child,
+            stdin,
+            inbox: rx,
+            seen: Vec::new(),
+            next_id: 0,
+            init_result: Value::Null,
+        };
+        c.init_result = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri_of(cwd), "capabilities": capabilities}),
+        );
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn send(&mut self, msg: &Value) {
+        let body = serde_json::to_vec(msg).expect("json");
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin
+            .write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
+            .and_then(|()| stdin.write_all(&body))
+            .and_then(|()| stdin.flush())
+            .expect("write to server");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn next(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.inbox.recv_timeout(left) {
+            Ok(msg) => {
+                if msg.get("method").is_some() && msg.get("id").is_some() {
+                    // A request from the server (registerCapability, refresh): accept it.
+                    let answer = json!({"jsonrpc": "2.0", "id": msg["id"], "result": null});
+                    self.send(&answer);
+                }
+                Some(msg)
+            }
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    fn request_full(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + WAIT;
+        while let Some(msg) = self.next(deadline) {
+            if msg["id"] == json!(id) && msg.get("method").is_none() {
+                return msg;
+            }
+            if msg.get("id").is_none() {
+                self.seen.push(msg);
+            }
+        }
+        panic!("no answer to {method}");
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let resp = self.request_full(method, params);
+        assert!(resp.get("error").is_none(), "{method} failed: {resp}");
+        resp["result"].clone()
+    }
+
+    /// The next publishDiagnostics for `uri` satisfying `pred` (earlier ones are skipped).
+    fn diagnostics_where(&mut self, uri: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let is_it = |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
+        if let Some(i) = self.seen.iter().position(|m| is_it(m) && pred(&m["params"])) {
+            let m = self.seen.remove(i);
+            self.seen.retain(|x| !is_it(x));
+            return m["params"].clone();
+        }
+        self.seen.retain(|x| !is_it(x));
+        let deadline = Instant::now() + WAIT;
+        while let Some(msg) = self.next(deadline) {
+            if is_it(&msg) && pred(&msg["params"]) {
+                return msg["params"].clone();
+            }
+            if msg.get("id").is_none() && !is_it(&msg) {
+                self.seen.push(msg);
+            }
+        }
+        panic!("no matching diagnostics for {uri}");
+    }
+
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        self.diagnostics_where(uri, |_| true)
+    }
+
+    fn open(&mut self, path: &Path, language: &str, text: &str) -> String {
+        let uri = uri_of(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+        uri
+    }
+
+    fn shutdown_and_exit(mut self) -> i32 {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    fn wait_exit(&mut self) -> i32 {
+        self.stdin.take();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn codes(params: &Value) -> BTreeSet<String> {
+    params["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .filter_map(|d| d["code"].as_str().map(String::from))
+        .collect()
+}
+
+fn find<'a>(params: &'a Value, code: &str) -> &'a Value {
+    params["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == code))
+        .unwrap_or_else(|| panic!("no {code} in {params}"))
+}
+
+fn push_capabilities() -> Value {
+    json!({
+        "textDocument": {"publishDiagnostics": {"codeDescriptionSupport": true},
+                         "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix"]}}}},
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+    })
+}
+
+// Accents and emoji before the finding make UTF-16 columns differ from bytes and chars:
+// line 2 is `<p>Crème brûlée 🍮 für Zoë 👩‍👩‍👧 — Sale: <a href="http://acme.example/sale">Shop</a></p>`.
+const BAD: &str = "<html><body>\n<p>Crème brûlée 🍮 für Zoë 👩\u{200d}👩\u{200d}👧 — Sale: <a href=\"http://acme.example/sale\">Shop</a></p>\n<p>Acme Inc. · PO Box 1234, Springfield, IL 62701</p>\n</body></html>\n";
+const GOOD: &str = "<html><body>\n<p>Crème brûlée 🍮 für Zoë 👩\u{200d}👩\u{200d}👧 — Sale: <a href=\"https://acme.example/sale\">Shop</a></p>\n<p>Acme Inc. · PO Box 1234, Springfield, IL 62701</p>\n<p><a href=\"https://acme.example/unsubscribe\">Unsubscribe</a></p>\n</body></html>\n";
+
+#[test]
+fn open_change_actions_hover_and_clean_exit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spring sale.html");
+    let mut c = Client::start(dir.path(), push_capabilities());
+    let caps = &c.init_result["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["hoverProvider"], true);
+    assert!(
+        caps.get("diagnosticProvider").is_none(),
+        "no pull without client support"
+    );
+    assert_eq!(c.init_result["serverInfo"]["name"], "inboxlint");
+
+    let uri = c.open(&path, "html", BAD);
+    let d = c.diagnostics(&uri);
+    assert_eq!(d["version"], 1);
+    assert_eq!(
+        codes(&d),
+        BTreeSet::from([
+            "canspam/unsubscribe-missing".to_string(),
+            "security/insecure-link".to_string()
+        ])
+    );
+    let link = find(&d, "security/insecure-link");
+    // `http://acme.example/sale` starts 72 bytes, 49 chars but 53 UTF-16 units into line 1
+    // (0-based): 🍮 is 2 units, the family emoji is 3 scalars joined by 2 ZWJs, 8 units.
+    let line = BAD.lines().nth(1).expect("line 2");
+    let col = line.find("http://").expect("href");
+    assert_eq!(col, 72);
+    assert_eq!(line[..col].chars().count(), 49);
+    assert_eq!(line[..col].encode_utf16().count(), 53);
+    assert_eq!(
+        link["range"],
+        json!({"start": {"line": 1, "character": 53}, "end": {"line": 1, "character": 77}})
+    );
+    assert_eq!(link["severity"], 2);
+    assert_eq!(link["source"], "inboxlint");
+    assert_eq!(
+        link["codeDescription"]["href"],
+        "https://github.com/inboxlint/inboxlint/blob/main/docs/rules.md#security-insecure-link"
+    );
+    assert!(
+        link["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("http://acme.example/sale"))
+    );
+    assert_eq!(find(&d, "canspam/unsubscribe-missing")["severity"], 1);
+
+    // Code actions on the link: the rule's fix first, then both ignores.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": link["range"], "context": {"diagnostics": [link]}}),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Use https (security/insecure-link)",
+            "Ignore security/insecure-link on this line",
+            "Ignore security/insecure-link in this file"
+        ]
+    );
+    let edit = |i: usize| actions[i]["edit"]["changes"][uri.as_str()][0].clone();
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(
+        edit(0),
+        json!({"range": link["range"], "newText": "https://acme.example/sale"})
+    );
+    assert_eq!(
+        edit(1),
+        json!({"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+               "newText": "<!-- inboxlint-ignore security/insecure-link: TODO: say why -->\n"})
+    );
+    assert_eq!(
+        edit(2),
+        json!({"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+               "newText": "<!-- inboxlint-ignore-file security/insecure-link: TODO: say why -->\n"})
+    );
+
+    let source_only = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": link["range"],
+               "context": {"diagnostics": [link], "only": ["source.fixAll"]}}),
+    );
+    assert_eq!(source_only, json!([]));
+
+    // Hover inside the finding shows the rule's docs.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 60}}),
+    );
+    let md = hover["contents"]["value"].as_str().expect("markdown hover");
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    for needle in [
+        "**Link or resource over plain http** (`security/insecure-link`)",
+        "Use https://",
+        "GDPR Art. 32",
+        "<https://support.google.com/a/answer/81126>",
+        "[Rule documentation](https://github.com/inboxlint/inboxlint/blob/main/docs/rules.md#security-insecure-link)",
+    ] {
+        assert!(md.contains(needle), "hover lacks {needle:?}:\n{md}");
+    }
+    assert_eq!(hover["range"], link["range"]);
+    let nothing = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 3}}),
+    );
+    assert_eq!(nothing, Value::Null);
+
+    // Apply the fix as an editor does (an incremental edit in UTF-16 units): the link is gone.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": edit(0)["range"], "text": edit(0)["newText"]}]}),
+    );
+    let d = c.diagnostics_where(&uri, |p| p["version"] == 2);
+    assert_eq!(codes(&d), BTreeSet::from(["canspam/unsubscribe-missing".to_string()]));
+
+    // The whole fixed text: nothing left.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": GOOD}]}),
+    );
+    let d = c.diagnostics_where(&uri, |p| p["version"] == 3);
+    assert_eq!(d["diagnostics"], json!([]));
+    let none = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 5}},
+               "context": {"diagnostics": []}}),
+    );
+    assert_eq!(none, json!([]));
+
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_code_1_and_requests_after_shutdown_fail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = Client::start(dir.path(), json!({}));
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 1);
+
+    let mut c = Client::start(dir.path(), json!({}));
+    assert_eq!(c.request("shutdown", Value::Null), Value::Null);
+    let late = c.request_full(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///x.html"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(late.get("error").is_some());
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 0);
+}
+
+#[test]
+fn pull_diagnostics_when_the_client_offers_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("a.html");
+    let mut c = Client::start(
+        dir.path(),
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+    );
+    assert_eq!(
+        c.init_result["capabilities"]["diagnosticProvider"]["identifier"],
+        "inboxlint"
+    );
+    let uri = c.open(&path, "html", BAD);
+    let report = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(report["kind"], "full");
+    assert_eq!(
+        codes(&json!({"diagnostics": report["items"]})),
+        BTreeSet::from([
+            "canspam/unsubscribe-missing".to_string(),
+            "security/insecure-link".to_string()
+        ])
+    );
+    // The pull sees an unsaved change at once, without waiting for the debounce.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": GOOD}]}),
+    );
+    let report = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(report["items"], json!([]));
+    assert!(
+        !c.seen
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri),
+        "a pulling client gets no pushed diagnostics for documents"
+    );
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+#[test]
+fn queued_changes_are_linted_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("typing.html");
+    let mut c = Client::start(dir.path(), push_capabilities());
+    let uri = c.open(&path, "html", GOOD);
+    assert_eq!(c.diagnostics(&uri)["diagnostics"], json!([]));
+    // 30 keystrokes typing ` http://x` into an href, sent in one burst.
+    let line = GOOD.lines().nth(1).expect("line");
+    let col = line[..line.find("https").expect("href")].encode_utf16().count() as u64;
+    let mut burst = Vec::new();
+    for (i, ch) in "http://x.example/".chars().enumerate() {
+        let at = col + i as u64;
+        let msg = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": 2 + i},
+            "contentChanges": [{"range": {"start": {"line": 1, "character": at}, "end": {"line": 1, "character": at}},
+                                "text": ch.to_string()}]}});
+        let body = serde_json::to_vec(&msg).expect("json");
+        burst.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+        burst.extend_from_slice(&body);
+    }
+    let stdin = c.stdin.as_mut().expect("stdin");
+    stdin.write_all(&burst).and_then(|()| stdin.flush()).expect("burst");
+    let last = 2 + "http://x.example/".len() as u64 - 1;
+    let d = c.diagnostics_where(&uri, |p| p["version"] == json!(last));
+    assert_eq!(codes(&d), BTreeSet::from(["security/insecure-link".to_string()]));
+    let publishes = c
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .count();
+    assert!(
+        publishes <= 8,
+        "{publishes} intermediate publishes for 17 queued changes"
+    );
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+#[test]
+fn config_changes_reload_and_broken_configs_are_reported_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join(".inboxlint.yaml");
+    std::fs::write(&config, "rules:\n  security/insecure-link: off\n").expect("config");
+    let mut c = Client::start(dir.path(), push_capabilities());
+    let uri = c.open(&dir.path().join("t.html"), "html", BAD);
+    assert_eq!(
+        codes(&c.diagnostics(&uri)),
+        BTreeSet::from(["canspam/unsubscribe-missing".to_string()])
+    );
+    let changed = |c: &mut Client| {
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri_of(&config), "type": 2}]}),
+        );
+    };
+
+    std::fs::write(&config, "rules:\n  security/insecure-link: error\n").expect("config");
+    changed(&mut c);
+    let d = c.diagnostics_where(&uri, |p| p["diagnostics"].as_array().is_some_and(|a| a.len() == 2));
+    assert_eq!(find(&d, "security/insecure-link")["severity"], 1);
+
+    // A typo in the config: an error on the config file, a note on the template, and the
+    // template is still linted (with the defaults, so the link is a warning again).
+    std::fs::write(&config, "rules:\n  security/insecure-link: error\nrulez: {}\n").expect("config");
+    changed(&mut c);
+    let config_uri = uri_of(&config);
+    let cd = c.diagnostics_where(&config_uri, |p| !p["diagnostics"].as_array().is_some_and(Vec::is_empty));
+    let err = find(&cd, "input/invalid-config");
+    assert_eq!(err["severity"], 1);
+    assert_eq!(err["range"]["start"], json!({"line": 2, "character": 0}));
+    assert!(err["message"].as_str().is_some_and(|m| m.contains("rulez")), "{err}");
+    let d = c.diagnostics_where(&uri, |p| codes(p).contains("input/invalid-config"));
+    assert_eq!(
+        codes(&d),
+        BTreeSet::from([
+            "canspam/unsubscribe-missing".to_string(),
+            "input/invalid-config".to_string(),
+            "security/insecure-link".to_string()
+        ])
+    );
+    assert_eq!(find(&d, "security/insecure-link")["severity"], 2);
+    let note = find(&d, "input/invalid-config")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(note.contains(".inboxlint.yaml") && note.contains("line 3"), "{note}");
+
+    // A broken rule file in a rule directory is reported on that file too.
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).expect("rules dir");
+    let rule = rules.join("mine.yaml");
+    std::fs::write(&rule, "id: custom/x\ntitle: X\nseverity: fatal\n").expect("rule");
+    std::fs::write(&config, "rule-dirs: [rules]\n").expect("config");
+    changed(&mut c);
+    let rd = c.diagnostics_where(&uri_of(&rule), |p| {
+        !p["diagnostics"].as_array().is_some_and(Vec::is_empty)
+    });
+    assert_eq!(find(&rd, "input/invalid-rule-file")["range"]["start"]["line"], 2);
+    // The config itself is fine again: its diagnostics are cleared.
+    let cd = c.diagnostics_where(&config_uri, |_| true);
+    assert_eq!(cd["diagnostics"], json!([]));
+
+    // Fixed: every note goes away and the config applies again.
+    std::fs::write(&config, "rules:\n  canspam: off\n").expect("config");
+    changed(&mut c);
+    let rd = c.diagnostics_where(&uri_of(&rule), |_| true);
+    assert_eq!(rd["diagnostics"], json!([]));
+    let d = c.diagnostics_where(&uri, |p| !codes(p).contains("input/invalid-config"));
+    assert_eq!(codes(&d), BTreeSet::from(["security/insecure-link".to_string()]));
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+#[test]
+fn saving_an_open_config_reloads_without_file_watchers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join(".inboxlint.yaml");
+    std::fs::write(&config, "profiles: [us]\n").expect("config");
+    let mut c = Client::start(dir.path(), json!({}));
+    let uri = c.open(&dir.path().join("t.html"), "html", BAD);
+    assert_eq!(codes(&c.diagnostics(&uri)).len(), 2);
+    let text = "rules:\n  security: off\n";
+    let config_uri = c.open(&config, "yaml", text);
+    std::fs::write(&config, text).expect("config");
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": config_uri}}));
+    let d = c.diagnostics_where(&uri, |p| !codes(p).contains("security/insecure-link"));
+    assert_eq!(codes(&d), BTreeSet::from(["canspam/unsubscribe-missing".to_string()]));
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+/// Every fixture (and every file of the example project), opened in the editor, gets exactly
+/// the findings `inboxlint check --format json` reports for it: same rule, severity, message
+/// and range (bytes → UTF-16).
+#[test]
+fn lsp_diagnostics_equal_cli_json_for_every_fixture() {
+    for dir in ["tests/fixtures", "examples"] {
+        let (files, findings) = compare_with_cli(&root().join(dir));
+        assert!(files >= 5 && findings > 0, "{dir}: {files} files, {findings} findings");
+    }
+}
+
+fn compare_with_cli(base: &Path) -> (usize, usize) {
+    let out = Command::new(env!("CARGO_BIN_EXE_inboxlint"))
+        .args(["check", ".", "--format", "json"])
+        .current_dir(base)
+        .env_remove("INBOXLINT_FORMAT")
+        .output()
+        .expect("cli runs");
+    let cli: Value = serde_json::from_slice(&out.stdout).expect("cli json");
+    let reported: Vec<&Value> = cli["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["suppressed"].is_null())
+        .collect();
+
+    let mut files = Vec::new();
+    let mut stack = vec![base.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+
+    let mut c = Client::start(base, push_capabilities());
+    let mut compared = 0;
+    for file in &files {
+        let rel = file
+            .strip_prefix(base)
+            .expect("under base")
+            .to_string_lossy()
+            .to_string();
+        let text = std::fs::read_to_string(file).expect("text");
+        let src = SourceText::new(text.as_str());
+        let mut expected: Vec<Value> = reported
+            .iter()
+            .filter(|d| d["path"] == rel.as_str())
+            .map(|d| {
+                let start = d["span"]["offset"].as_u64().expect("offset") as usize;
+                let end = start + d["span"]["length"].as_u64().expect("length") as usize;
+                let (l0, c0) = src.utf16_position(start);
+                let (l1, c1) = src.utf16_position(end);
+                let severity = match d["severity"].as_str() {
+                    Some("error") => 1,
+                    Some("warning") => 2,
+                    _ => 3,
+                };
+                json!({"code": d["rule"], "severity": severity, "message": d["message"],
+                       "range": {"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}}})
+            })
+            .collect();
+        let uri = c.open(file, "plaintext", &text);
+        let got = c.diagnostics(&uri);
+        let mut actual: Vec<Value> = got["diagnostics"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(
+                |d| json!({"code": d["code"], "severity": d["severity"], "message": d["message"], "range": d["range"]}),
+            )
+            .collect();
+        let key = |v: &Value| v.to_string();
+        expected.sort_by_key(key);
+        actual.sort_by_key(key);
+        assert_eq!(actual, expected, "LSP and CLI differ on {rel}");
+        compared += expected.len();
+    }
+    // Every finding of the CLI belongs to a file that was opened and compared.
+    assert_eq!(compared, reported.len(), "CLI findings outside the files opened");
+    assert_eq!(c.shutdown_and_exit(), 0);
+    (files.len(), compared)
+}
+
+#[test]
+fn ignore_actions_use_the_files_comment_syntax() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = Client::start(dir.path(), push_capabilities());
+    let cases = [
+        (
+            ".env",
+            "dotenv",
+            "MAIL_HOST=smtp.acme.example\nWEBHOOK_URL=http://hooks.acme.example/in\n",
+            "security/insecure-transport",
+            "# inboxlint-ignore security/insecure-transport: TODO: say why\n",
+        ),
+        (
+            "offer.hbs",
+            "handlebars",
+            "<p>Acme Inc. · PO Box 1234, Springfield, IL 62701</p>\n  <a href=\"http://a.example/x\">x</a> <a href=\"{{unsubscribe}}\">Unsubscribe</a>\n",
+            "security/insecure-link",
+            "  {{!-- inboxlint-ignore security/insecure-link: TODO: say why --}}\n",
+        ),
+    ];
+    for (name, language, text, rule, directive) in cases {
+        let uri = c.open(&dir.path().join(name), language, text);
+        let d = c.diagnostics(&uri);
+        let diag = find(&d, rule).clone();
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+        );
+        let line = actions
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["title"] == format!("Ignore {rule} on this line")))
+            .unwrap_or_else(|| panic!("no line ignore in {actions}"));
+        let edit = &line["edit"]["changes"][uri.as_str()][0];
+        assert_eq!(edit["newText"], directive, "{name}");
+        assert_eq!(edit["range"]["start"], json!({"line": 1, "character": 0}), "{name}");
+    }
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
