@@ -190,8 +190,10 @@ mod tests {
 
     #[test]
     fn applies_the_first_count_findings_per_rule() {
-        let mut b = Baseline::default();
-        b.version = VERSION;
+        let mut b = Baseline {
+            version: VERSION,
+            ..Baseline::default()
+        };
         b.files.entry("a.html".into()).or_default().insert("r/two".into(), 1);
         let mut r = report("a.html", &["r/two", "r/one", "r/two"]);
         assert_eq!(b.apply(&mut r, "a.html"), 1);
