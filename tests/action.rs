@@ -252,7 +252,14 @@ fn pre_commit_hooks_read_what_inboxlint_reads() {
                 "{path}: keep the hook's filter and kind.rs in step"
             );
         }
-        for path in ["main.rs", "README.md", "style.css", "envs/x", "a.html.bak"] {
+        for path in [
+            "main.rs",
+            "README.md",
+            "style.css",
+            "envs/x",
+            "a.html.bak",
+            "README.example",
+        ] {
             assert!(!files.is_match(path), "{path} is not read by inboxlint");
         }
     }
