@@ -45,7 +45,8 @@ if [ -n "$sarif" ]; then
   check --format sarif --exit-zero > "$sarif"
   rc=$?
   if [ "$rc" -ne 0 ]; then output exit-code "$rc"; exit "$rc"; fi
-  output sarif-file "$sarif"
+  # Absolute, so a later upload step finds it whatever its working directory.
+  output sarif-file "$(cd "$(dirname -- "$sarif")" && pwd)/$(basename -- "$sarif")"
 fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   summary="$(check --format markdown --exit-zero)"

@@ -147,6 +147,15 @@ fn fail_on_warnings_and_args() {
         step.summary
     );
 
+    let step = run_step(tmp.path(), &[("INPUT_SARIF_FILE", "out/x.sarif")]);
+    let written = tmp.path().join("out/x.sarif");
+    assert!(written.is_file());
+    assert!(
+        step.outputs.contains(&format!("sarif-file={}\n", written.display())),
+        "a relative sarif-file is reported absolute: {}",
+        step.outputs
+    );
+
     let step = run_step(tmp.path(), &[("INPUT_FORMAT", "concise")]);
     assert!(step.stdout.starts_with("a.html:1:"), "{}", step.stdout);
 
