@@ -132,7 +132,6 @@ fn sarif_validates_against_the_official_schema_and_github_rules() {
         }
     }
     // Baselined findings travel as `external` suppressions with their justification.
-    // (Inline ones, `inSource`, are covered by the renderer's unit tests.)
     let (_, _, code) = run(tmp.path(), &["check", ".", "--write-baseline", "baseline.json"]);
     assert_eq!(code, 0);
     std::fs::write(
@@ -155,6 +154,26 @@ fn sarif_validates_against_the_official_schema_and_github_rules() {
         assert_eq!(r["suppressions"][0]["justification"], "recorded in the baseline");
     }
     assert!(!open.is_empty() && open.iter().all(|r| uri(r) == "b.html"), "{text}");
+}
+
+#[test]
+fn sarif_carries_inline_suppressions_with_their_reason() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tmp.path().join("a.html"),
+        "<p>Hi</p>\n<!-- inboxlint-ignore security/insecure-link: legacy CDN -->\n<img src=\"http://cdn.example/x.png\" alt=\"\">\n",
+    )
+    .expect("write");
+    let (text, _, _) = run(tmp.path(), &["check", "a.html", "--format", "sarif"]);
+    let sarif = assert_valid_sarif(&text);
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let link: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "security/insecure-link")
+        .collect();
+    assert_eq!(link.len(), 1, "{text}");
+    assert_eq!(link[0]["suppressions"][0]["kind"], "inSource");
+    assert_eq!(link[0]["suppressions"][0]["justification"], "legacy CDN");
 }
 
 #[test]
@@ -408,6 +427,9 @@ fn stdin_follows_the_config_of_its_filename() {
             "templates/receipt-9.html",
             "--format",
             "concise",
+            // Under CASL (`ca`) transactional mail has requirements of its own.
+            "--profile",
+            "us",
         ])
         .write_stdin("<p>Your receipt</p>")
         .output()

@@ -52,7 +52,7 @@ fn source_at(dir: &std::path::Path, d: &serde_json::Value) -> String {
 fn configs_find_listmonk_ssl_mode_and_postal_tls() {
     let Some(dir) = corpus() else { return };
     let v = check_json(&dir, "configs");
-    let listmonk = findings(&v, "knadh__listmonk/config.toml.sample", "security/insecure-transport");
+    let listmonk = findings(&v, "knadh__listmonk/dev__config.toml", "security/insecure-transport");
     assert!(
         listmonk.iter().any(|d| source_at(&dir, d) == "disable"),
         "listmonk ssl_mode: {listmonk:?}"

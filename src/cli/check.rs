@@ -3,6 +3,7 @@
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::engine::{Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
+use crate::report::json::FileInfo;
 use crate::report::{self, Diagnostic, FileReport, RenderOptions, Severity, Summary};
 use crate::source::{SourceText, Span};
 use crate::workspace::walk::{self, Read};
@@ -152,6 +153,19 @@ pub fn run(args: CheckArgs) -> u8 {
         }
     }
     let config_errors: Mutex<Vec<LoadError>> = Mutex::new(Vec::new());
+    // Each linted file's kind and class, for json's `files`.
+    let file_infos: Mutex<Vec<FileInfo>> = Mutex::new(Vec::new());
+    let lint = |path: &Path, shown: &str, text: &str, profile: &crate::engine::Profile| -> Vec<Diagnostic> {
+        let Some(linted) = linter.lint_file(path, text, profile) else {
+            return Vec::new();
+        };
+        file_infos.lock().unwrap_or_else(|p| p.into_inner()).push(FileInfo {
+            path: shown.to_string(),
+            kind: linted.kind,
+            class: linted.class,
+        });
+        linted.diagnostics
+    };
     let mut reports: Vec<FileReport> = Vec::new();
     let mut files = 0usize;
 
@@ -181,7 +195,7 @@ pub fn run(args: CheckArgs) -> u8 {
                 if !excluded {
                     match walk::decode(bytes, true) {
                         Read::Text(text) => {
-                            let diagnostics = linter.lint_source(&name, &text, &profile);
+                            let diagnostics = lint(&name, &shown, &text, &profile);
                             reports.push(FileReport {
                                 path: shown,
                                 source: Arc::new(SourceText::new(text)),
@@ -245,7 +259,7 @@ pub fn run(args: CheckArgs) -> u8 {
             let profile = linter.profile_for(&f.path).ok()?;
             match walk::read(&f.path, profile.config.max_file_size, f.explicit) {
                 Read::Text(text) => {
-                    let diagnostics = linter.lint_source(&f.path, &text, &profile);
+                    let diagnostics = lint(&f.path, &shown, &text, &profile);
                     Some(FileReport {
                         path: shown,
                         source: Arc::new(SourceText::new(text)),
@@ -295,12 +309,18 @@ pub fn run(args: CheckArgs) -> u8 {
         show_suppressed: args.show_suppressed,
         quiet: args.quiet,
     };
-    let catalog = if format == report::Format::Sarif {
-        super::ci::rule_catalog(&reports, &linter, &cwd)
+    let out = if format == report::Format::Json {
+        let mut files = file_infos.into_inner().unwrap_or_else(|p| p.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        report::json::render_with_files(&reports, &summary, &files)
     } else {
-        report::RuleCatalog::default()
+        let catalog = if format == report::Format::Sarif {
+            super::ci::rule_catalog(&reports, &linter, &cwd)
+        } else {
+            report::RuleCatalog::default()
+        };
+        report::render_with_rules(format, &reports, &summary, &opts, &catalog)
     };
-    let out = report::render_with_rules(format, &reports, &summary, &opts, &catalog);
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     if lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_err() {

@@ -2,7 +2,10 @@
 
 pub mod check;
 pub mod ci;
+pub mod explain;
 pub mod init;
+pub mod rules;
+pub mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +34,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Write a commented starter `.inboxlint.yaml` in the current directory.
     Init(init::InitArgs),
+    /// List the rules: id, severity, kinds and title (`--format json|markdown` for more).
+    Rules(rules::RulesArgs),
+    /// Show a rule's documentation, refs and examples; or, for a file, its class and rules.
+    Explain(explain::ExplainArgs),
+    /// Run the examples of the built-in rules, `rule-dirs` and the rule dirs or files given.
+    Test(test::TestArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -45,6 +54,9 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Test(args) => test::run(args),
     };
     ExitCode::from(code)
 }

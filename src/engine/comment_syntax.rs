@@ -41,6 +41,38 @@ pub const LIQUID: CommentStyle = CommentStyle {
 pub const HASH: CommentStyle = CommentStyle { open: "#", close: "" };
 pub const SQL: CommentStyle = CommentStyle { open: "--", close: "" };
 pub const SLASHES: CommentStyle = CommentStyle { open: "//", close: "" };
+pub const ERB: CommentStyle = CommentStyle {
+    open: "<%#",
+    close: "%>",
+};
+pub const C_BLOCK: CommentStyle = CommentStyle {
+    open: "/*",
+    close: "*/",
+};
+
+/// Every comment syntax inboxlint reads suppressions from (the order matters only for
+/// [`strip_close`]: longer closers first, so `--}}` is not cut as `}}`).
+pub const ALL: &[CommentStyle] = &[HANDLEBARS, HTML, LIQUID, JINJA, ERB, C_BLOCK, HASH, SQL, SLASHES];
+
+/// `text` without a trailing comment closer (`-->`, `--}}`, `#}`, `{% endcomment %}`, `{%- endcomment -%}`, ...).
+pub fn strip_close(text: &str) -> &str {
+    let t = text.trim_end();
+    for style in ALL.iter().filter(|s| !s.close.is_empty()) {
+        if let Some(rest) = t.strip_suffix(style.close) {
+            return rest.trim_end();
+        }
+    }
+    // Liquid's whitespace-control variants of `{% endcomment %}`.
+    if let Some(open) = t.rfind("{%")
+        && t.ends_with("%}")
+        && t.len() >= open + 4
+        && t[open + 2..t.len() - 2].trim_matches(|c: char| c == '-' || c.is_whitespace()) == "endcomment"
+    {
+        return t[..open].trim_end();
+    }
+    // Short Handlebars comments: `{{! ... }}`.
+    t.strip_suffix("}}").map(str::trim_end).unwrap_or(t)
+}
 
 /// The comment syntax to write into `path` (None for JSON, which has no comments).
 pub fn style_for(path: &Path, format: Format) -> Option<CommentStyle> {
@@ -85,5 +117,18 @@ mod tests {
         assert_eq!(s(".env", Format::Env).as_deref(), Some("# inboxlint-ignore x/y: why"));
         assert_eq!(s("a.sql", Format::Sql).as_deref(), Some("-- inboxlint-ignore x/y: why"));
         assert_eq!(s("a.json", Format::Json), None);
+    }
+
+    #[test]
+    fn closers_are_stripped() {
+        assert_eq!(strip_close(" a: b -->"), " a: b");
+        assert_eq!(strip_close(" a: b --}}"), " a: b");
+        assert_eq!(strip_close(" a: b }}"), " a: b");
+        assert_eq!(strip_close(" a: b #}"), " a: b");
+        assert_eq!(strip_close(" a: b {% endcomment %}"), " a: b");
+        assert_eq!(strip_close(" a: b {%- endcomment -%} "), " a: b");
+        assert_eq!(strip_close(" a: b */"), " a: b");
+        assert_eq!(strip_close(" a: b"), " a: b");
+        assert_eq!(strip_close("{%}"), "{%}");
     }
 }

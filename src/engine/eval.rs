@@ -1,9 +1,12 @@
 //! Evaluates compiled matchers against a Document. Leaf matchers walk one fact list; `all`
 //! intersects per item when its parts walk the same facts and per document otherwise.
 
+use super::related::{self, TemplateUse};
 use crate::document::{Document, Purpose, Value};
 use crate::knowledge::Knowledge;
 use crate::knowledge::address;
+use crate::knowledge::dialects::tag_name;
+use crate::report::Severity;
 use crate::rules::compiled::*;
 use crate::source::Span;
 use std::cell::OnceCell;
@@ -24,8 +27,14 @@ pub enum Fact {
 pub struct Match {
     pub span: Span,
     pub fact: Fact,
+    /// A lower severity than the rule's, from a `warning:`/`info:` matcher around this match.
+    pub severity: Option<Severity>,
     pub captures: Vec<(&'static str, String)>,
 }
+
+/// Reads a file that a document refers to (a campaign config's template), by the path as
+/// written, relative to the document. `Err` says why it could not be read.
+pub type Related<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
 /// Visible (or all) text runs joined with newlines, with where each run starts in the source.
 struct Joined {
@@ -40,8 +49,12 @@ pub struct Evaluator<'a> {
     pub knowledge: &'a Knowledge,
     /// The sender's registered postal address from config, if any.
     pub address: Option<&'a str>,
+    /// ESPs named in config `esp:` (lower-case dialect ids).
+    pub esp: &'a [String],
+    related: Option<Related<'a>>,
     visible_text: OnceCell<Joined>,
     all_text: OnceCell<Joined>,
+    template: OnceCell<Option<TemplateUse>>,
 }
 
 /// `#`, empty, `javascript:` and the like: a link that goes nowhere.
@@ -136,6 +149,10 @@ pub const ENCRYPTION_MARKERS: &[&str] = &[
 ];
 
 pub fn has_encryption_marker(ty: &str, annotations: &str) -> bool {
+    // `x-encrypted: false` names the marker to say the opposite.
+    let annotations = annotations
+        .replace("x-encrypted: false", "")
+        .replace("encrypted: false", "");
     ENCRYPTION_MARKERS
         .iter()
         .any(|m| ty.contains(m) || annotations.contains(m))
@@ -148,9 +165,34 @@ impl<'a> Evaluator<'a> {
             source,
             knowledge,
             address,
+            esp: &[],
+            related: None,
             visible_text: OnceCell::new(),
             all_text: OnceCell::new(),
+            template: OnceCell::new(),
         }
+    }
+
+    /// The configured ESPs, for `merge-tag: { configured-esp: ... }`.
+    pub fn with_esp(mut self, esp: &'a [String]) -> Self {
+        self.esp = esp;
+        self
+    }
+
+    /// How to read files the document refers to; without it cross-file detectors match nothing.
+    pub fn with_related(mut self, related: Related<'a>) -> Self {
+        self.related = Some(related);
+        self
+    }
+
+    /// The template a campaign config refers to, read and scanned once.
+    fn template_use(&self) -> Option<&TemplateUse> {
+        self.template
+            .get_or_init(|| {
+                let read = self.related?;
+                related::template_use(self.doc, &self.knowledge.registry, read)
+            })
+            .as_ref()
     }
 
     fn joined(&self, visible: bool) -> &Joined {
@@ -212,6 +254,21 @@ impl<'a> Evaluator<'a> {
                 out
             }
             Matcher::All(list) => self.eval_all(list),
+            Matcher::Anywhere(inner) => {
+                if self.eval(inner).is_empty() {
+                    Vec::new()
+                } else {
+                    vec![self.doc_match()]
+                }
+            }
+            Matcher::Severity(severity, inner) => {
+                let mut found = self.eval(inner);
+                for m in &mut found {
+                    // The innermost severity wins; an outer one only fills the gaps.
+                    m.severity.get_or_insert(*severity);
+                }
+                found
+            }
             Matcher::Not(inner) => {
                 if self.eval(inner).is_empty() {
                     vec![self.doc_match()]
@@ -232,6 +289,7 @@ impl<'a> Evaluator<'a> {
         Match {
             span: self.doc.anchor,
             fact: Fact::Doc,
+            severity: None,
             captures: Vec::new(),
         }
     }
@@ -295,6 +353,9 @@ impl<'a> Evaluator<'a> {
             if l.attr.as_ref().is_some_and(|a| !a.contains(&link.attr)) {
                 continue;
             }
+            if !l.offsets.accepts(link.span.start) {
+                continue;
+            }
             let span = if link.href_span.is_empty() {
                 link.span
             } else {
@@ -303,6 +364,7 @@ impl<'a> Evaluator<'a> {
             out.push(Match {
                 span,
                 fact: Fact::Link(i),
+                severity: None,
                 captures: vec![
                     ("href_https", https_version(&link.href)),
                     ("href", link.href.clone()),
@@ -353,9 +415,23 @@ impl<'a> Evaluator<'a> {
             if t.visible.is_some_and(|v| v != tag.visible) {
                 continue;
             }
+            if let Some(want) = t.configured_esp {
+                // Without `esp:` in config there is nothing to compare with.
+                if self.esp.is_empty() || tag.dialects.is_empty() {
+                    continue;
+                }
+                let native = tag.dialects.iter().any(|d| self.esp.iter().any(|e| e == d));
+                if native != want {
+                    continue;
+                }
+            }
+            if !t.offsets.accepts(tag.span.start) {
+                continue;
+            }
             out.push(Match {
                 span: tag.span,
                 fact: Fact::Tag(i),
+                severity: None,
                 captures: vec![
                     ("tag", self.source.get(tag.span.range()).unwrap_or_default().to_string()),
                     ("name", tag.name.clone()),
@@ -405,9 +481,12 @@ impl<'a> Evaluator<'a> {
         }
         ranges
             .into_iter()
-            .map(|(s, e)| Match {
-                span: self.joined_span(joined, s, e),
+            .map(|(s, e)| (s, e, self.joined_span(joined, s, e)))
+            .filter(|(_, _, span)| t.offsets.accepts(span.start))
+            .map(|(s, e, span)| Match {
+                span,
                 fact: Fact::Text(s, e),
+                severity: None,
                 captures: vec![("text", joined.text[s..e].to_string())],
             })
             .collect()
@@ -464,12 +543,28 @@ impl<'a> Evaluator<'a> {
             {
                 continue;
             }
-            if let Some(ValueDetector::PlaceholderAddress) = m.detector
-                && text
-                    .as_deref()
-                    .is_none_or(|t| address::find_placeholder_addresses(t).is_empty())
+            if let Some(set) = &m.pii {
+                let name = setting_name(s);
+                let category = name.and_then(|n| self.knowledge.lexicon.pii_category(n));
+                if !set.accepts(category.map(|c| &c.name)) {
+                    continue;
+                }
+            }
+            if (m.tag_pii.is_some() || m.tag_sensitive.is_some() || m.tag_role.is_some())
+                && !self.value_tags_match(s, m)
             {
                 continue;
+            }
+            let mut captures = vec![
+                ("key", s.key.clone()),
+                ("value", text.clone().unwrap_or_default()),
+                ("path", s.path.clone()),
+            ];
+            if let Some(detector) = m.detector {
+                match self.value_detector(detector, i, s, text.as_deref()) {
+                    Some(extra) => captures.extend(extra),
+                    None => continue,
+                }
             }
             let span = if matches!(s.value, Value::Composite) || s.value_span.is_empty() {
                 s.key_span
@@ -479,14 +574,126 @@ impl<'a> Evaluator<'a> {
             out.push(Match {
                 span,
                 fact: Fact::Setting(i),
-                captures: vec![
-                    ("key", s.key.clone()),
-                    ("value", text.unwrap_or_default()),
-                    ("path", s.path.clone()),
-                ],
+                severity: None,
+                captures,
             });
         }
         out
+    }
+
+    /// A merge tag inside the setting's value matches `tag-pii` / `tag-sensitive`.
+    fn value_tags_match(&self, s: &crate::document::Setting, m: &SettingM) -> bool {
+        let Value::String(v) = &s.value else {
+            return false;
+        };
+        let registry = &self.knowledge.registry;
+        // Header values wrap URIs in `<…>`; scan without the brackets so they are not ERB.
+        let scanned = if v.contains('<') {
+            related::unbracketed(v)
+        } else {
+            v.clone()
+        };
+        registry.scan(&scanned).iter().any(|t| {
+            let name = tag_name(v.get(t.body.0..t.body.1).unwrap_or_default());
+            let category = self.knowledge.lexicon.pii_category(&name);
+            let role_ok = m.tag_role.as_ref().is_none_or(|set| {
+                let family = registry.syntaxes.get(t.syntax).map(|x| x.family).unwrap_or_default();
+                let roles: Vec<_> = registry
+                    .lookup(family, &name)
+                    .into_iter()
+                    .filter_map(|i| i.role)
+                    .collect();
+                match set {
+                    Set::Any => !roles.is_empty(),
+                    Set::None => roles.is_empty(),
+                    Set::Of(list) => roles.iter().any(|r| list.contains(r)),
+                }
+            });
+            role_ok
+                && m.tag_pii
+                    .as_ref()
+                    .is_none_or(|set| set.accepts(category.map(|c| &c.name)))
+                && m.tag_sensitive
+                    .is_none_or(|want| want == category.is_some_and(|c| c.sensitive))
+        })
+    }
+
+    /// Run a named value detector; `Some(captures)` when it fires.
+    fn value_detector(
+        &self,
+        detector: ValueDetector,
+        index: usize,
+        s: &crate::document::Setting,
+        text: Option<&str>,
+    ) -> Option<Vec<(&'static str, String)>> {
+        let literal_text = || {
+            if s.indirect {
+                return None;
+            }
+            match &s.value {
+                Value::String(v) | Value::Number(v) => Some(v.as_str()),
+                _ => None,
+            }
+        };
+        let secrets = &self.knowledge.secrets;
+        match detector {
+            ValueDetector::Secret => {
+                let kind = secrets.secret(&s.path, &s.key, literal_text()?)?;
+                Some(vec![("kind", kind.0)])
+            }
+            ValueDetector::Credential => {
+                let kind = secrets.credential(&s.key, literal_text()?)?;
+                Some(vec![("kind", kind.0)])
+            }
+            ValueDetector::PlaceholderAddress => {
+                let t = text?;
+                (!address::find_placeholder_addresses(t).is_empty()).then(Vec::new)
+            }
+            ValueDetector::MalformedListUnsubscribe => {
+                let Value::String(v) = &s.value else {
+                    return None;
+                };
+                // `${LIST_UNSUBSCRIBE}`, `{{ list_unsubscribe }}`: the value is built elsewhere.
+                if s.indirect && !v.contains('<') {
+                    return None;
+                }
+                let problem = related::list_unsubscribe_problem(v, &self.knowledge.registry)?;
+                Some(vec![("problem", problem)])
+            }
+            ValueDetector::UnusedInTemplate => {
+                let used = self.template_use()?;
+                let template = used.used.as_ref().ok()?;
+                let name = setting_name(s)?;
+                if template.uses(name) {
+                    return None;
+                }
+                Some(vec![
+                    ("name", name.to_string()),
+                    ("template", used.reference.clone()),
+                    (
+                        "detail",
+                        format!(
+                            "`{name}` is sent with this campaign, but `{}` never uses it",
+                            used.reference
+                        ),
+                    ),
+                ])
+            }
+            ValueDetector::MissingTemplate => {
+                let used = self.template_use()?;
+                if used.setting != index {
+                    return None;
+                }
+                let why = used.used.as_ref().err()?;
+                Some(vec![
+                    ("template", used.reference.clone()),
+                    (
+                        "detail",
+                        format!("the template `{}` cannot be read ({why})", used.reference),
+                    ),
+                ])
+            }
+        }
     }
 
     fn fields(&self, m: &FieldM) -> Vec<Match> {
@@ -516,6 +723,7 @@ impl<'a> Evaluator<'a> {
             out.push(Match {
                 span: f.name_span,
                 fact: Fact::Field(i),
+                severity: None,
                 captures: vec![
                     ("table", f.table.clone()),
                     ("field", f.name.clone()),
@@ -537,9 +745,20 @@ impl<'a> Evaluator<'a> {
             .map(|(i, e)| Match {
                 span: e.span,
                 fact: Fact::Element(i),
+                severity: None,
                 captures: vec![("element", e.name.clone())],
             })
             .collect()
+    }
+}
+
+/// The name a setting stands for: its key, or for a list item (`fields: [email, phone]`) the
+/// item's value.
+fn setting_name(s: &crate::document::Setting) -> Option<&str> {
+    if s.path.ends_with("[*]") {
+        s.value.as_text()
+    } else {
+        Some(s.key.as_str())
     }
 }
 

@@ -47,7 +47,7 @@ pub fn check_rule(linter: &Linter, profile: &Profile, rule: &Rule) -> Vec<Exampl
                 }
             });
             let mut local;
-            let profile = if ex.profiles.is_empty() {
+            let profile = if ex.profiles.is_empty() && ex.esp.is_empty() {
                 profile
             } else {
                 local = Profile {
@@ -55,11 +55,14 @@ pub fn check_rule(linter: &Linter, profile: &Profile, rule: &Rule) -> Vec<Exampl
                     knowledge: profile.knowledge.clone(),
                     rules: profile.rules.clone(),
                 };
-                local.config.profiles = ex.profiles.clone();
+                if !ex.profiles.is_empty() {
+                    local.config.profiles = ex.profiles.clone();
+                }
+                local.config.esp = ex.esp.clone();
                 &local
             };
             let found: Vec<_> = linter
-                .lint_as(path, &ex.code, k, f, profile, class)
+                .lint_with_files(path, &ex.code, k, f, profile, class, &ex.files)
                 .into_iter()
                 .filter(|d| d.rule == rule.id && d.suppressed.is_none())
                 .collect();

@@ -78,8 +78,9 @@ pub fn all_comments(doc: &Document, text: &str) -> Vec<Comment> {
     out
 }
 
-/// Decide marketing vs transactional: config glob, then an in-file marker, then the default.
-pub fn classify(doc: &Document, text: &str, glob: Option<&str>) -> ClassInfo {
+/// Decide marketing vs transactional: config glob, then an in-file marker, then (when `infer`)
+/// strong signals in the template, then the marketing default.
+pub fn classify(doc: &Document, text: &str, glob: Option<&str>, infer: bool) -> ClassInfo {
     if let Some(g) = glob {
         return ClassInfo {
             class: MessageClass::Transactional,
@@ -104,6 +105,12 @@ pub fn classify(doc: &Document, text: &str, glob: Option<&str>) -> ClassInfo {
                 };
             }
         }
+    }
+    if infer && let Some(reason) = super::class::infer(doc) {
+        return ClassInfo {
+            class: MessageClass::Transactional,
+            source: ClassSource::Inferred { reason },
+        };
     }
     ClassInfo::default()
 }

@@ -2,8 +2,8 @@
 //! the rules that apply to it. `lint_source` is the one entry point for the CLI and the LSP.
 
 use super::eval::Evaluator;
-use super::facts;
-use crate::document::{Document, FileKind, Format};
+use super::{facts, suppress};
+use crate::document::{ClassInfo, Document, FileKind, Format};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::report::{Diagnostic, Fix, Severity};
@@ -46,10 +46,24 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn matches_selector(rule: &Rule, sel: &str) -> bool {
-    sel == "ALL"
-        || rule.id == sel
-        || rule.group() == sel
-        || rule.id.starts_with(&format!("{}/", sel.trim_end_matches("/*")))
+    selects(&rule.id, sel)
+}
+
+/// `--select`/`--ignore` matching by id: `ALL`, the id, its group, or `group/*`.
+fn selects(id: &str, sel: &str) -> bool {
+    let group = id.split('/').next().unwrap_or(id);
+    sel == "ALL" || id == sel || group == sel || id.starts_with(&format!("{}/", sel.trim_end_matches("/*")))
+}
+
+/// One file's findings with what the linter decided about the file, for json and `explain`.
+#[derive(Debug, Clone)]
+pub struct Linted {
+    pub diagnostics: Vec<Diagnostic>,
+    pub kind: FileKind,
+    pub format: Format,
+    pub class: ClassInfo,
+    /// Ids of the rules that ran on the file (kind, class, profile and config allowed them).
+    pub ran: Vec<String>,
 }
 
 impl Linter {
@@ -189,10 +203,15 @@ impl Linter {
 
     /// Lint one source. `path` decides config, kind and globs; nothing is read from disk here.
     pub fn lint_source(&self, path: &Path, text: &str, profile: &Profile) -> Vec<Diagnostic> {
-        let Some((kind, format)) = self.kind_of(path, profile) else {
-            return Vec::new();
-        };
-        self.lint_as(path, text, kind, format, profile, None)
+        self.lint_file(path, text, profile)
+            .map(|l| l.diagnostics)
+            .unwrap_or_default()
+    }
+
+    /// [`Linter::lint_source`] with the file's kind and class; None when inboxlint does not read it.
+    pub fn lint_file(&self, path: &Path, text: &str, profile: &Profile) -> Option<Linted> {
+        let (kind, format) = self.kind_of(path, profile)?;
+        Some(self.lint_detailed(path, text, kind, format, profile, None, &[]))
     }
 
     /// Lint with an explicit kind and format; `class` forces the message class (rule examples).
@@ -205,6 +224,38 @@ impl Linter {
         profile: &Profile,
         class: Option<crate::document::MessageClass>,
     ) -> Vec<Diagnostic> {
+        self.lint_with_files(path, text, kind, format, profile, class, &[])
+    }
+
+    /// `lint_as`, where files the document refers to (a campaign's template) are looked up in
+    /// `files` (path as written → text) before the disk. Rule examples carry their files here.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lint_with_files(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        format: Format,
+        profile: &Profile,
+        class: Option<crate::document::MessageClass>,
+        files: &[(String, String)],
+    ) -> Vec<Diagnostic> {
+        self.lint_detailed(path, text, kind, format, profile, class, files)
+            .diagnostics
+    }
+
+    /// [`Linter::lint_with_files`] with what was decided about the file.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lint_detailed(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        format: Format,
+        profile: &Profile,
+        class: Option<crate::document::MessageClass>,
+        files: &[(String, String)],
+    ) -> Linted {
         let abs = self.absolute(path);
         let mut doc = facts::build(text, kind, format, &profile.knowledge);
         doc.meta.profiles = profile.config.profiles.clone();
@@ -213,7 +264,12 @@ impl Linter {
                 class: c,
                 source: crate::document::ClassSource::Default,
             },
-            None => facts::classify(&doc, text, profile.config.transactional_glob(&abs)),
+            None => facts::classify(
+                &doc,
+                text,
+                profile.config.transactional_glob(&abs),
+                profile.config.infer_class,
+            ),
         };
         let mut out = Vec::new();
         for p in &doc.problems {
@@ -232,13 +288,43 @@ impl Linter {
                 suppressed: None,
             });
         }
-        let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref());
+        let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let read_related = |reference: &str| read_related(&base, reference, files);
+        let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref())
+            .with_esp(&profile.config.esp)
+            .with_related(&read_related);
+        let mut ran: Vec<String> = out.iter().map(|d| d.rule.clone()).collect();
         for rule in &profile.rules.rules {
             let Some(severity) = self.applies(rule, &doc, profile, &abs) else {
                 continue;
             };
+            ran.push(rule.id.clone());
             self.run_rule(rule, severity, &evaluator, &mut out);
         }
+        let known = |token: &str| {
+            let t = token.trim_end_matches("/*");
+            matches!(t, "input" | "syntax" | "suppression")
+                || t.starts_with("input/")
+                || t.starts_with("syntax/")
+                || profile.rules.rules.iter().any(|r| r.id == t || r.group() == t)
+        };
+        let level = |id: &str, default: Severity| {
+            let selected = self.overrides.select.is_empty() || self.overrides.select.iter().any(|s| selects(id, s));
+            if !selected || self.overrides.ignore.iter().any(|s| selects(id, s)) {
+                return None;
+            }
+            profile.config.level(id, default, &abs)
+        };
+        suppress::apply(
+            &doc,
+            text,
+            &mut out,
+            &suppress::Context {
+                known: &known,
+                ran: &ran,
+                level: &level,
+            },
+        );
         out.sort_by(|a, b| {
             a.span
                 .start
@@ -246,7 +332,13 @@ impl Linter {
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.span.end.cmp(&b.span.end))
         });
-        out
+        Linted {
+            diagnostics: out,
+            kind: doc.kind,
+            format: doc.format,
+            class: doc.meta.class.clone(),
+            ran,
+        }
     }
 
     fn applies(&self, rule: &Rule, doc: &Document, profile: &Profile, path: &Path) -> Option<Severity> {
@@ -297,7 +389,12 @@ impl Linter {
         match rule.mode {
             Mode::Forbid => {
                 for m in ev.eval(&rule.matcher) {
-                    out.push(diag(m.span, &m.captures));
+                    let mut d = diag(m.span, &m.captures);
+                    // A `warning:`/`info:` branch lowers the severity, never raises it.
+                    if let Some(lower) = m.severity {
+                        d.severity = d.severity.min(lower);
+                    }
+                    out.push(d);
                 }
             }
             Mode::Require => {
@@ -313,6 +410,26 @@ impl Linter {
             }
         }
     }
+}
+
+/// A file a document refers to, relative to the document's directory: from `files` first (rule
+/// examples), else from disk. Paths that leave the project tree are read like any other.
+fn read_related(base: &Path, reference: &str, files: &[(String, String)]) -> Result<String, String> {
+    let wanted = reference.trim_start_matches("./");
+    if let Some((_, text)) = files.iter().find(|(p, _)| p.trim_start_matches("./") == wanted) {
+        return Ok(text.clone());
+    }
+    if !files.is_empty() {
+        return Err("not among the example's files".into());
+    }
+    let path = base.join(reference);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.len() > 10 * 1024 * 1024 => return Err("larger than 10 MiB".into()),
+        Ok(_) => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
 }
 
 /// `{name}` → the capture's value; unknown names stay as written.

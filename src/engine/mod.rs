@@ -2,10 +2,13 @@
 //! and the LSP.
 
 pub mod baseline;
+pub mod class;
 pub mod comment_syntax;
 pub mod eval;
 pub mod examples;
 pub mod facts;
 pub mod linter;
+pub mod related;
+pub mod suppress;
 
-pub use linter::{Linter, Overrides, Profile};
+pub use linter::{Linted, Linter, Overrides, Profile};

@@ -127,6 +127,32 @@ mod tests {
     }
 
     #[test]
+    fn pii_names_in_six_languages() {
+        let l = lexicon();
+        let cat = |n: &str| l.pii_category(n).map(|c| c.name.clone());
+        for (name, category) in [
+            ("kunde.Vorname", "name"),
+            ("prenom", "name"),
+            ("apellido", "name"),
+            ("achternaam", "name"),
+            ("sobrenome", "name"),
+            ("Geburtsdatum", "birth-date"),
+            ("mot_de_passe", "credentials"),
+            ("contraseña", "credentials"),
+            ("wachtwoord", "credentials"),
+            ("senha", "credentials"),
+            ("gesundheitszustand", "health"),
+            ("saúde", "health"),
+            ("vingerafdruk", "biometric"),
+            ("orientacion_sexual", "special-category"),
+            ("seksuele_geaardheid", "special-category"),
+            ("standort", "location"),
+        ] {
+            assert_eq!(cat(name).as_deref(), Some(category), "{name}");
+        }
+    }
+
+    #[test]
     fn opt_out_phrases_in_many_languages() {
         let l = lexicon();
         for t in [

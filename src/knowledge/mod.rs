@@ -5,10 +5,12 @@ pub mod dialects;
 pub mod embedded;
 pub mod intern;
 pub mod lexicon;
+pub mod secrets;
 pub mod yaml;
 
 use dialects::Registry;
 use lexicon::Lexicon;
+use secrets::Secrets;
 use std::sync::{Arc, LazyLock};
 use yaml::LoadError;
 
@@ -17,6 +19,7 @@ use yaml::LoadError;
 pub struct Knowledge {
     pub registry: Registry,
     pub lexicon: Lexicon,
+    pub secrets: Secrets,
 }
 
 impl Knowledge {
@@ -39,7 +42,15 @@ impl Knowledge {
                 embedded::file("lexicon/opt-out.yaml").unwrap_or_default(),
             ),
         )?;
-        Ok(Knowledge { registry, lexicon })
+        let secrets = Secrets::load(
+            "rules/lexicon/secrets.yaml",
+            embedded::file("lexicon/secrets.yaml").unwrap_or_default(),
+        )?;
+        Ok(Knowledge {
+            registry,
+            lexicon,
+            secrets,
+        })
     }
 
     /// The built-in knowledge, shared. The embedded files are covered by tests, so a failure

@@ -3,8 +3,18 @@
 //! the internal model, which may grow fields that must not leak into the output.
 
 use super::{Diagnostic, FileReport, Summary};
+use crate::document::{ClassInfo, ClassSource, FileKind};
 use crate::source::{SourceText, Span};
 use serde::Serialize;
+
+/// What the linter decided about one file: listed in json's `files` so CI can see why a rule
+/// did or did not run (a template inferred transactional skips marketing-only rules).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    pub path: String,
+    pub kind: FileKind,
+    pub class: ClassInfo,
+}
 
 const VERSION: u32 = 1;
 
@@ -12,7 +22,57 @@ const VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     summary: JsonSummary,
+    files: Vec<JsonFile<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    kind: &'static str,
+    class: JsonClass<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonClass<'a> {
+    name: &'static str,
+    /// `config`, `marker`, `inferred` or `default`.
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    glob: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<JsonSpan>,
+}
+
+impl<'a> JsonFile<'a> {
+    fn new(info: &'a FileInfo, reports: &'a [FileReport]) -> Self {
+        let source = reports.iter().find(|r| r.path == info.path).map(|r| &r.source);
+        let c = &info.class;
+        let (name, glob, reason, span) = match &c.source {
+            ClassSource::Config { glob } => ("config", Some(glob.as_str()), None, None),
+            ClassSource::Marker { span } => (
+                "marker",
+                None,
+                None,
+                source.map(|s| JsonSpan::new(s, Span::new(span.0, span.1))),
+            ),
+            ClassSource::Inferred { reason } => ("inferred", None, Some(reason.as_str()), None),
+            ClassSource::Default => ("default", None, None, None),
+        };
+        JsonFile {
+            path: &info.path,
+            kind: info.kind.as_str(),
+            class: JsonClass {
+                name: c.class.as_str(),
+                source: name,
+                glob,
+                reason,
+                span,
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -123,6 +183,11 @@ impl<'a> JsonDiagnostic<'a> {
 /// Suppressed findings are always included (marked) so tools can audit suppressions; the
 /// summary, computed by the caller, does not count them.
 pub fn render(reports: &[FileReport], summary: &Summary) -> String {
+    render_with_files(reports, summary, &[])
+}
+
+/// [`render`] with the `files` member filled: each linted file's kind and class, and why.
+pub fn render_with_files(reports: &[FileReport], summary: &Summary, files: &[FileInfo]) -> String {
     let doc = Document {
         version: VERSION,
         summary: JsonSummary {
@@ -131,6 +196,7 @@ pub fn render(reports: &[FileReport], summary: &Summary) -> String {
             warnings: summary.warnings,
             infos: summary.infos,
         },
+        files: files.iter().map(|f| JsonFile::new(f, reports)).collect(),
         diagnostics: reports
             .iter()
             .flat_map(|r| r.diagnostics.iter().map(move |d| JsonDiagnostic::new(r, d)))
@@ -168,7 +234,7 @@ mod tests {
             k.sort_unstable();
             k
         }
-        assert_eq!(keys(&v), sorted(vec!["version", "summary", "diagnostics"]));
+        assert_eq!(keys(&v), sorted(vec!["version", "summary", "files", "diagnostics"]));
         assert_eq!(v["version"], 1);
         assert_eq!(
             keys(&v["summary"]),
@@ -212,12 +278,72 @@ mod tests {
         assert_eq!(all.iter().filter(|d| !d["fix"].is_null()).count(), 1);
         let position = |member: &str| out.find(&format!("\"{member}\":")).unwrap();
         assert!(position("version") < position("summary"));
-        assert!(position("summary") < position("diagnostics"));
+        assert!(position("summary") < position("files"));
+        assert!(position("files") < position("diagnostics"));
         let show = RenderOptions {
             show_suppressed: true,
             ..RenderOptions::default()
         };
         assert_eq!(render(Format::Json, &reports, &summary, &show), out);
+    }
+
+    #[test]
+    fn files_carry_class_and_why() {
+        let reports = sample_reports();
+        let summary = Summary::of(&reports, files_checked());
+        let html = &reports[1];
+        let marker_at = html.source.text().find("<html>").unwrap();
+        let files = vec![
+            FileInfo {
+                path: "campaigns/spring.yaml".into(),
+                kind: FileKind::Config,
+                class: ClassInfo::default(),
+            },
+            FileInfo {
+                path: "emails/welcome.html".into(),
+                kind: FileKind::Html,
+                class: ClassInfo {
+                    class: crate::document::MessageClass::Transactional,
+                    source: ClassSource::Marker {
+                        span: (marker_at, marker_at + 6),
+                    },
+                },
+            },
+            FileInfo {
+                path: "emails/reset.html".into(),
+                kind: FileKind::Html,
+                class: ClassInfo {
+                    class: crate::document::MessageClass::Transactional,
+                    source: ClassSource::Inferred {
+                        reason: "password reset: the title says \"Reset your password\"".into(),
+                    },
+                },
+            },
+            FileInfo {
+                path: "emails/receipt.html".into(),
+                kind: FileKind::Html,
+                class: ClassInfo {
+                    class: crate::document::MessageClass::Transactional,
+                    source: ClassSource::Config {
+                        glob: "emails/receipt*".into(),
+                    },
+                },
+            },
+        ];
+        let out = render_with_files(&reports, &summary, &files);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["files"],
+            serde_json::json!([
+                {"path": "campaigns/spring.yaml", "kind": "config", "class": {"name": "marketing", "source": "default"}},
+                {"path": "emails/welcome.html", "kind": "html", "class": {"name": "transactional", "source": "marker",
+                  "span": {"offset": 0, "length": 6, "start": {"line": 1, "column": 1}, "end": {"line": 1, "column": 7}}}},
+                {"path": "emails/reset.html", "kind": "html", "class": {"name": "transactional", "source": "inferred",
+                  "reason": "password reset: the title says \"Reset your password\""}},
+                {"path": "emails/receipt.html", "kind": "html", "class": {"name": "transactional", "source": "config",
+                  "glob": "emails/receipt*"}}
+            ])
+        );
     }
 
     #[test]

@@ -33,6 +33,20 @@ pub struct LinkM {
     pub text: Option<Regex>,
     pub element: Option<Vec<String>>,
     pub attr: Option<Vec<String>>,
+    pub offsets: Offsets,
+}
+
+/// A byte window of the file a fact must start in (gmail clipping, top-of-message checks).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Offsets {
+    pub after: Option<usize>,
+    pub before: Option<usize>,
+}
+
+impl Offsets {
+    pub fn accepts(&self, start: usize) -> bool {
+        self.after.is_none_or(|a| start >= a) && self.before.is_none_or(|b| start < b)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -47,6 +61,8 @@ pub struct TagM {
     pub emits: Option<Vec<Emits>>,
     pub kind: Option<Vec<TagKind>>,
     pub visible: Option<bool>,
+    pub configured_esp: Option<bool>,
+    pub offsets: Offsets,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +77,17 @@ pub struct TextM {
     pub regex: Option<Regex>,
     pub detector: Option<TextDetector>,
     pub visible: bool,
+    pub offsets: Offsets,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueDetector {
     Secret,
+    Credential,
     PlaceholderAddress,
+    MalformedListUnsubscribe,
+    UnusedInTemplate,
+    MissingTemplate,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -82,6 +103,10 @@ pub struct SettingM {
     pub local: Option<bool>,
     pub ty: Option<Vec<String>>,
     pub detector: Option<ValueDetector>,
+    pub pii: Option<Set<String>>,
+    pub tag_pii: Option<Set<String>>,
+    pub tag_sensitive: Option<bool>,
+    pub tag_role: Option<Set<Role>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -105,6 +130,10 @@ pub enum Matcher {
     All(Vec<Matcher>),
     Any(Vec<Matcher>),
     Not(Box<Matcher>),
+    /// Report the inner matcher's matches at this (lower) severity.
+    Severity(Severity, Box<Matcher>),
+    /// One document-level match when the inner matcher matches anywhere.
+    Anywhere(Box<Matcher>),
     Link(LinkM),
     Tag(TagM),
     Text(TextM),
@@ -123,7 +152,8 @@ impl Matcher {
             Matcher::Setting(_) => 4,
             Matcher::Field(_) => 5,
             Matcher::Element(_) => 6,
-            Matcher::Not(m) => return m.fact(),
+            Matcher::Not(m) | Matcher::Severity(_, m) => return m.fact(),
+            Matcher::Anywhere(_) => return None,
             Matcher::All(v) | Matcher::Any(v) => {
                 let first = v.first()?.fact()?;
                 return v.iter().all(|m| m.fact() == Some(first)).then_some(first);
@@ -144,6 +174,8 @@ pub struct Example {
     pub code: String,
     pub class: Option<String>,
     pub profiles: Vec<String>,
+    pub esp: Vec<String>,
+    pub files: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]

@@ -62,6 +62,9 @@ impl Ctx<'_> {
             MatcherDef::All(v) => Matcher::All(v.iter().map(|m| self.matcher(m)).collect::<Result<_, _>>()?),
             MatcherDef::Any(v) => Matcher::Any(v.iter().map(|m| self.matcher(m)).collect::<Result<_, _>>()?),
             MatcherDef::Not(m) => Matcher::Not(Box::new(self.matcher(m)?)),
+            MatcherDef::Warning(m) => Matcher::Severity(Severity::Warning, Box::new(self.matcher(m)?)),
+            MatcherDef::Info(m) => Matcher::Severity(Severity::Info, Box::new(self.matcher(m)?)),
+            MatcherDef::Anywhere(m) => Matcher::Anywhere(Box::new(self.matcher(m)?)),
             MatcherDef::Link(l) => Matcher::Link(LinkM {
                 purpose: l.purpose.as_ref().map(OneOrMany::to_vec),
                 visible: l.visible,
@@ -71,6 +74,10 @@ impl Ctx<'_> {
                 text: l.text.as_deref().map(|p| self.regex(p, true)).transpose()?,
                 element: self.lower_list(&l.element),
                 attr: self.lower_list(&l.attr),
+                offsets: Offsets {
+                    after: l.after_byte,
+                    before: l.before_byte,
+                },
             }),
             MatcherDef::MergeTag(t) => Matcher::Tag(TagM {
                 role: self.set(&t.role, |r| r),
@@ -83,6 +90,11 @@ impl Ctx<'_> {
                 emits: t.emits.as_ref().map(OneOrMany::to_vec),
                 kind: t.kind.as_ref().map(OneOrMany::to_vec),
                 visible: t.visible,
+                configured_esp: t.configured_esp,
+                offsets: Offsets {
+                    after: t.after_byte,
+                    before: t.before_byte,
+                },
             }),
             MatcherDef::Text(t) => {
                 let detector = match t.detector.as_deref() {
@@ -104,17 +116,28 @@ impl Ctx<'_> {
                     regex: t.regex.as_deref().map(|p| self.regex(p, true)).transpose()?,
                     detector,
                     visible: t.visible.unwrap_or(true),
+                    offsets: Offsets {
+                        after: t.after_byte,
+                        before: t.before_byte,
+                    },
                 })
             }
             MatcherDef::Setting(s) => {
                 let detector = match s.detector.as_deref() {
                     None => None,
                     Some("secret") => Some(ValueDetector::Secret),
+                    Some("credential") => Some(ValueDetector::Credential),
                     Some("placeholder-address") => Some(ValueDetector::PlaceholderAddress),
+                    Some("malformed-list-unsubscribe") => Some(ValueDetector::MalformedListUnsubscribe),
+                    Some("unused-in-template") => Some(ValueDetector::UnusedInTemplate),
+                    Some("missing-template") => Some(ValueDetector::MissingTemplate),
                     Some(other) => {
                         return Err(self.err(
                             other,
-                            format!("unknown value detector `{other}` (expected secret or placeholder-address)"),
+                            format!(
+                                "unknown value detector `{other}` (expected secret, credential, placeholder-address, \
+                                 malformed-list-unsubscribe, unused-in-template or missing-template)"
+                            ),
                         ));
                     }
                 };
@@ -139,6 +162,10 @@ impl Ctx<'_> {
                     local: s.local,
                     ty: self.lower_list(&s.ty),
                     detector,
+                    pii: self.set(&s.pii, |p: String| p),
+                    tag_pii: self.set(&s.tag_pii, |p: String| p),
+                    tag_sensitive: s.tag_sensitive,
+                    tag_role: self.set(&s.tag_role, |r| r),
                 })
             }
             MatcherDef::Field(f) => Matcher::Field(FieldM {
@@ -187,15 +214,28 @@ impl Ctx<'_> {
                 code: code.clone(),
                 class: None,
                 profiles: Vec::new(),
+                esp: Vec::new(),
+                files: Vec::new(),
             },
             ExampleDef::File(f) => Example {
                 filename: f.filename.clone(),
-                code: f.code.clone(),
+                code: match f.pad {
+                    Some(bytes) => f.code.replacen("<!-- pad -->", &filler(bytes), 1),
+                    None => f.code.clone(),
+                },
                 class: f.class.clone(),
                 profiles: f.profiles.clone(),
+                esp: f.esp.iter().map(|e| e.to_ascii_lowercase()).collect(),
+                files: f.files.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             },
         }
     }
+}
+
+/// At least `bytes` bytes of ordinary paragraphs.
+fn filler(bytes: usize) -> String {
+    const LINE: &str = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>\n";
+    LINE.repeat(bytes.div_ceil(LINE.len()))
 }
 
 pub fn default_filename(kind: FileKind) -> &'static str {

@@ -1,6 +1,7 @@
 //! Rule files: their schema, compilation to matchers, and the embedded built-in packs.
 
 pub mod compiled;
+pub mod docs;
 pub mod load;
 pub mod schema;
 pub mod selector;

@@ -82,6 +82,17 @@ pub struct ExampleFile {
     pub class: Option<String>,
     #[serde(default)]
     pub profiles: Vec<String>,
+    /// The project's configured ESPs (`esp:` in .inboxlint.yaml) for this example.
+    #[serde(default)]
+    pub esp: Vec<String>,
+    /// Other files of the example's project, by path relative to the example (a campaign
+    /// config's template, for cross-file rules).
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
+    /// Replace the first `<!-- pad -->` in `code` with this many bytes of filler paragraphs,
+    /// for rules about large messages (Gmail clipping) without megabytes of YAML.
+    #[serde(default)]
+    pub pad: Option<usize>,
 }
 
 /// One of a list, or a single value.
@@ -107,6 +118,13 @@ pub enum MatcherDef {
     All(Vec<MatcherDef>),
     Any(Vec<MatcherDef>),
     Not(Box<MatcherDef>),
+    /// Matches of the inner matcher are reported at warning (never above the rule's level).
+    Warning(Box<MatcherDef>),
+    /// Matches of the inner matcher are reported at info.
+    Info(Box<MatcherDef>),
+    /// One document-level match when the inner matcher matches anywhere: inside `all`, a
+    /// condition on the document rather than on the first matcher's items.
+    Anywhere(Box<MatcherDef>),
     Link(LinkDef),
     MergeTag(MergeTagDef),
     Text(TextDef),
@@ -127,6 +145,10 @@ pub struct LinkDef {
     pub text: Option<String>,
     pub element: Option<OneOrMany<String>>,
     pub attr: Option<OneOrMany<String>>,
+    /// Only facts that start at or after this byte offset of the file.
+    pub after_byte: Option<usize>,
+    /// Only facts that start before this byte offset.
+    pub before_byte: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,6 +178,11 @@ pub struct MergeTagDef {
     pub emits: Option<OneOrMany<Emits>>,
     pub kind: Option<OneOrMany<TagKind>>,
     pub visible: Option<bool>,
+    /// true: the tag belongs to an ESP named in config `esp:`; false: the registry knows the
+    /// tag, but only from other dialects. Neither matches when `esp:` is not configured.
+    pub configured_esp: Option<bool>,
+    pub after_byte: Option<usize>,
+    pub before_byte: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -166,6 +193,8 @@ pub struct TextDef {
     pub detector: Option<String>,
     /// Only visible text (default true).
     pub visible: Option<bool>,
+    pub after_byte: Option<usize>,
+    pub before_byte: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -190,8 +219,19 @@ pub struct SettingDef {
     #[serde(rename = "type")]
     pub ty: Option<OneOrMany<String>>,
     /// A named detector over the value: `secret` (known key format or high entropy),
-    /// `placeholder-address`.
+    /// `credential` (any literal under a secret-like key, or a URL with a password),
+    /// `placeholder-address`, `malformed-list-unsubscribe` (RFC 2369 / RFC 8058 syntax),
+    /// `unused-in-template` (personal data the config's template never uses),
+    /// `missing-template` (a template reference that cannot be read).
     pub detector: Option<String>,
+    /// PII category of the key (or, for list items, of the value) from the lexicon.
+    pub pii: Option<AnyOr<String>>,
+    /// PII category of a merge tag inside the value (`subject: "Hi {{ first_name }}"`).
+    pub tag_pii: Option<AnyOr<String>>,
+    /// The value contains a merge tag of a sensitive category.
+    pub tag_sensitive: Option<bool>,
+    /// The value contains a merge tag with this registry role (`List-Unsubscribe: <%%profile_center_url%%>`).
+    pub tag_role: Option<AnyOr<Role>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

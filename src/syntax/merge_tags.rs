@@ -32,7 +32,18 @@ pub fn scan(text: &str, knowledge: &Knowledge) -> Vec<MergeTag> {
             dialects.dedup();
             let with_role = infos.iter().find(|i| i.role.is_some());
             let role = with_role.and_then(|i| i.role);
-            let emits = with_role.and_then(|i| i.emits);
+            // Dialects can disagree (Dittofeed's `{% unsubscribe_link %}` is an anchor, Klaviyo's a
+            // URL): read such a tag as a URL, since a false "nested link" error is worse than none.
+            let emits = match with_role.and_then(|i| i.emits) {
+                Some(e)
+                    if infos
+                        .iter()
+                        .any(|i| i.role.is_some() && i.emits.is_some_and(|x| x != e)) =>
+                {
+                    Some(Emits::Url)
+                }
+                other => other,
+            };
             // A tag with a role prints the sender's data or a link, never the recipient's.
             let (pii, sensitive) = if role.is_some() || kind != TagKind::Output {
                 (None, false)

@@ -95,7 +95,10 @@ impl Resolved {
         Resolved {
             path: None,
             root,
-            profiles: vec!["us".into(), "ca".into(), "eu".into(), "uk".into()],
+            // CAN-SPAM is the floor every sender to US inboxes meets; CASL, GDPR and PECR add
+            // duties (contact details, objection notices) that only apply to senders who mail
+            // those countries, so they are opted into rather than guessed.
+            profiles: vec!["us".into()],
             esp: Vec::new(),
             include: None,
             exclude: GlobSet::empty(),
@@ -357,8 +360,9 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
 
 /// The starter file `inboxlint init` writes.
 pub const STARTER: &str = r#"# inboxlint configuration: https://github.com/inboxlint/inboxlint#configuration
-# Jurisdictions whose rules apply: us (CAN-SPAM), ca (CASL), eu (GDPR/ePrivacy), uk (PECR).
-profiles: [us, ca, eu, uk]
+# Jurisdictions whose rules apply: us (CAN-SPAM, the default), ca (CASL), eu (GDPR/ePrivacy),
+# uk (PECR). Add every jurisdiction you send to.
+profiles: [us]
 # ESPs your templates are written for (mailchimp, klaviyo, sendgrid, sfmc, hubspot, ...).
 # esp: [mailchimp]
 # Templates that are transactional (receipts, password resets): marketing-only rules skip them.
