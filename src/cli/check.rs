@@ -23,7 +23,7 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input (with --stdin-filename).
     pub paths: Vec<PathBuf>,
-    /// Output format: pretty (default on a terminal), concise, json.
+    /// Output format: pretty (default), concise, json, sarif, github, junit, gitlab, markdown.
     #[arg(long, env = "INBOXLINT_FORMAT")]
     pub format: Option<String>,
     /// Use this config file instead of the nearest `.inboxlint.yaml`.
@@ -62,6 +62,12 @@ pub struct CheckArgs {
     /// Also print suppressed findings.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Report only findings not recorded in this baseline file (default: config `baseline:`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings (per file and rule, by count) in FILE and baseline them.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 }
@@ -273,6 +279,24 @@ pub fn run(args: CheckArgs) -> u8 {
     reports.extend(linted.into_iter().flatten());
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
+    if let Some(file) = &args.write_baseline {
+        match super::ci::write_baseline(&mut reports, file, &cwd) {
+            Ok(b) => eprintln!(
+                "inboxlint: wrote baseline {} ({} findings in {} files)",
+                file.display(),
+                b.findings(),
+                b.files.len()
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    } else if let Err(e) = super::ci::apply_baselines(&mut reports, args.baseline.as_deref(), &linter, &cwd) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+
     let summary = Summary::of(&reports, files);
     let color = match args.color {
         ColorChoice::Always => true,
@@ -290,7 +314,12 @@ pub fn run(args: CheckArgs) -> u8 {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         report::json::render_with_files(&reports, &summary, &files)
     } else {
-        report::render(format, &reports, &summary, &opts)
+        let catalog = if format == report::Format::Sarif {
+            super::ci::rule_catalog(&reports, &linter, &cwd)
+        } else {
+            report::RuleCatalog::default()
+        };
+        report::render_with_rules(format, &reports, &summary, &opts, &catalog)
     };
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();

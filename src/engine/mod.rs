@@ -1,6 +1,7 @@
 //! Evaluation: one parse and one pass of every applicable rule per file, the same for the CLI
 //! and the LSP.
 
+pub mod baseline;
 pub mod class;
 pub mod comment_syntax;
 pub mod eval;

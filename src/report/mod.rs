@@ -2,11 +2,19 @@
 
 pub mod concise;
 pub mod diagnostic;
+pub mod fingerprint;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod line_indexed;
+pub mod markdown;
+pub mod meta;
 pub mod pretty;
+pub mod sarif;
 
 pub use diagnostic::{Diagnostic, FileReport, Fix, Label, Severity, Summary, Suppression};
+pub use meta::{RuleCatalog, RuleMeta};
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,10 +26,24 @@ pub enum Format {
     Pretty,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
+    Markdown,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Pretty, Format::Concise, Format::Json];
+    pub const ALL: &'static [Format] = &[
+        Format::Pretty,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Gitlab,
+        Format::Markdown,
+    ];
 
     /// The name used by `--format` and `INBOXLINT_FORMAT`.
     pub fn as_str(self) -> &'static str {
@@ -29,6 +51,11 @@ impl Format {
             Format::Pretty => "pretty",
             Format::Concise => "concise",
             Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+            Format::Markdown => "markdown",
         }
     }
 }
@@ -89,10 +116,27 @@ impl RenderOptions {
 /// Render everything to one String. `reports` are expected sorted by path, and each file's
 /// diagnostics by span; `summary` counts only unsuppressed findings.
 pub fn render(format: Format, reports: &[FileReport], summary: &Summary, opts: &RenderOptions) -> String {
+    render_with_rules(format, reports, summary, opts, &RuleCatalog::default())
+}
+
+/// [`render`] with the rule documentation that SARIF's `tool.driver.rules[]` publishes; rules
+/// missing from `catalog` are described from their findings.
+pub fn render_with_rules(
+    format: Format,
+    reports: &[FileReport],
+    summary: &Summary,
+    opts: &RenderOptions,
+    catalog: &RuleCatalog,
+) -> String {
     match format {
         Format::Pretty => pretty::render(reports, summary, opts),
         Format::Concise => concise::render(reports, summary, opts),
         Format::Json => json::render(reports, summary),
+        Format::Sarif => sarif::render(reports, catalog, env!("CARGO_PKG_VERSION")),
+        Format::Github => github::render(reports, opts),
+        Format::Junit => junit::render(reports),
+        Format::Gitlab => gitlab::render(reports),
+        Format::Markdown => markdown::render(reports, summary),
     }
 }
 
@@ -100,16 +144,26 @@ pub fn render(format: Format, reports: &[FileReport], summary: &Summary, opts: &
 /// `Found 3 errors, 1 warning and 0 infos in 2 files (12 files checked).`
 pub fn summary_line(reports: &[FileReport], summary: &Summary) -> String {
     let checked = count(summary.files, "file", "files");
-    let suppressed = reports
+    let (mut suppressed, mut baselined) = (0usize, 0usize);
+    for s in reports
         .iter()
         .flat_map(|r| &r.diagnostics)
-        .filter(|d| d.suppressed.is_some())
-        .count();
-    let tail = if suppressed == 0 {
-        format!("({checked} checked)")
-    } else {
-        format!("({checked} checked, {suppressed} suppressed)")
-    };
+        .filter_map(|d| d.suppressed.as_ref())
+    {
+        if s.kind == "baseline" {
+            baselined += 1;
+        } else {
+            suppressed += 1;
+        }
+    }
+    let mut tail = format!("({checked} checked");
+    if suppressed > 0 {
+        tail.push_str(&format!(", {suppressed} suppressed"));
+    }
+    if baselined > 0 {
+        tail.push_str(&format!(", {baselined} baselined"));
+    }
+    tail.push(')');
     if summary.errors + summary.warnings + summary.infos == 0 {
         return format!("All checks passed {tail}.");
     }
@@ -288,7 +342,7 @@ pub(crate) mod tests {
         let err = "xml".parse::<Format>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown format `xml` (expected one of: pretty, concise, json)"
+            "unknown format `xml` (expected one of: pretty, concise, json, sarif, github, junit, gitlab, markdown)"
         );
     }
 }
