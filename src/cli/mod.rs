@@ -1,6 +1,7 @@
 //! Command-line interface: clap arguments and one module per command.
 
 pub mod check;
+mod guard;
 pub mod init;
 
 use clap::{Parser, Subcommand};
