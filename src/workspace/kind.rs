@@ -3,6 +3,20 @@
 use crate::document::{FileKind, Format};
 use std::path::Path;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_are_their_underlying_kind() {
+        let k = |p: &str| classify(Path::new(p)).map(|(_, f)| f);
+        assert_eq!(k("config.toml.sample"), Some(Format::Toml));
+        assert_eq!(k(".env.example"), Some(Format::Env));
+        assert_eq!(k("docker-compose.yml.dist"), Some(Format::Yaml));
+        assert_eq!(k("README.example"), None);
+    }
+}
+
 const HTML_EXTS: &[&str] = &[
     "html",
     "htm",
@@ -23,7 +37,15 @@ const HTML_EXTS: &[&str] = &[
 
 /// Kind and format from the file name alone; JSON is refined by content (JSON Schema → schema).
 pub fn classify(path: &Path) -> Option<(FileKind, Format)> {
-    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let mut name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    // `config.toml.sample`, `docker-compose.yml.example`: samples are what users copy to prod.
+    for suffix in [".sample", ".example", ".dist"] {
+        if let Some(stem) = name.strip_suffix(suffix)
+            && stem.contains('.')
+        {
+            name = stem.to_string();
+        }
+    }
     if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
         return Some((FileKind::Config, Format::Env));
     }

@@ -14,7 +14,59 @@ const RULE: &str = "syntax/yaml";
 /// documents must not produce unbounded problems.
 const MAX_PROBLEMS: usize = 20;
 
+/// Files up to this size get line-blanking recovery after a syntax error.
+const RECOVERY_MAX_BYTES: usize = 1 << 20;
+/// How many broken lines recovery blanks before giving up.
+const MAX_RECOVERIES: usize = 8;
+
+/// Parse, and when a line is broken, keep reading past it: the error is reported, then the
+/// offending line is blanked (same length, so spans stay true) and the file parsed again. One
+/// bad line (Postal's `default_bind_address: ::`) must not hide `tls_enabled: false` below it.
 pub fn parse(text: &str) -> ConfigFacts {
+    let first = parse_once(text);
+    if first.problems.is_empty() || text.len() > RECOVERY_MAX_BYTES {
+        return first;
+    }
+    let reported = first.problems.clone();
+    // Comments are read from the real text: blanked lines may hold suppressions.
+    let comments = first.comments.clone();
+    let mut best = first;
+    let mut patched = text.as_bytes().to_vec();
+    for _ in 0..MAX_RECOVERIES {
+        let Some(at) = best.problems.first().map(|p| p.span.start) else {
+            break;
+        };
+        let start = patched[..at.min(patched.len())]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = patched[at.min(patched.len())..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(patched.len(), |i| at + i);
+        if patched[start..end].iter().all(|&b| b == b' ') {
+            break;
+        }
+        patched[start..end].fill(b' ');
+        // Only ASCII spaces replaced whole lines, so the bytes stay UTF-8.
+        let Ok(candidate) = std::str::from_utf8(&patched) else {
+            break;
+        };
+        let next = parse_once(candidate);
+        if next.settings.len() < best.settings.len() {
+            break;
+        }
+        best = next;
+        if best.problems.is_empty() {
+            break;
+        }
+    }
+    best.problems = reported;
+    best.comments = comments;
+    best
+}
+
+fn parse_once(text: &str) -> ConfigFacts {
     let mut options = Options::default();
     options.flow_nesting_limit = MAX_DEPTH;
     options.block_nesting_limit = MAX_DEPTH;
@@ -533,6 +585,19 @@ fn is_number(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broken_line_does_not_hide_the_settings_after_it() {
+        let text = "smtp_server:\n  default_bind_address: ::\n  port: 25\n  tls_enabled: false\n";
+        let facts = parse(text);
+        assert_eq!(facts.problems.len(), 1);
+        let tls = facts
+            .settings
+            .iter()
+            .find(|s| s.path == "smtp_server.tls_enabled")
+            .expect("found after the bad line");
+        assert_eq!(&text[tls.value_span.range()], "false");
+    }
     use crate::document::Setting;
 
     fn get<'a>(facts: &'a ConfigFacts, path: &str) -> &'a Setting {
@@ -702,8 +767,8 @@ mod tests {
         assert!(facts.settings.iter().any(|s| s.path == "next"));
         let comments: Vec<_> = facts.comments.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(comments, ["real", "c2"]);
-        let smtp = get(&facts, "smtp");
-        assert!(smtp.value_span.end <= facts.problems[0].span.start);
+        // Recovery blanked the broken line and read on: what follows is still there.
+        assert!(facts.settings.iter().any(|s| s.path == "smtp.bad"));
     }
 
     #[test]
