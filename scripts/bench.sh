@@ -2,7 +2,7 @@
 # Whole-run benchmark: inboxlint against its peers on the same ~100 MB corpus, in ONE hyperfine
 # run so the figures are comparable (the machine may be shared), plus peak RSS and MB/s.
 #
-#   scripts/bench.sh [--runs N] [--corpus DIR] [--no-install]
+#   scripts/bench.sh [--runs N] [--corpus DIR] [--no-install] [--no-build]
 #
 # Installs what it needs on a fresh machine: hyperfine and GNU time (apt), the peers through
 # ../shared/tools/install_peers.sh. Peers are invoked exactly as ../shared/tools/peers.sh does.
@@ -14,12 +14,14 @@ RULES="$TOOLS/peer-rules"
 RUNS=5
 CORPUS="${TMPDIR:-/tmp}/inboxlint-bench/corpus2000"
 INSTALL=1
+BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --corpus) CORPUS="$2"; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
-    *) echo "usage: $0 [--runs N] [--corpus DIR] [--no-install]" >&2; exit 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) echo "usage: $0 [--runs N] [--corpus DIR] [--no-install] [--no-build]" >&2; exit 2 ;;
   esac
 done
 [ -d "$TOOLS" ] || { echo "error: $TOOLS not found (the shared measurement harness)" >&2; exit 2; }
@@ -35,9 +37,12 @@ if [ "$INSTALL" = 1 ]; then
 fi
 have hyperfine || { echo "error: hyperfine is missing (apt-get install hyperfine)" >&2; exit 2; }
 
-echo "== building release" >&2
-(cd "$ROOT" && cargo build --release --quiet)
+if [ "$BUILD" = 1 ]; then
+  echo "== building release" >&2
+  (cd "$ROOT" && cargo build --release --quiet)
+fi
 BIN="$ROOT/target/release/inboxlint"
+[ -x "$BIN" ] || { echo "error: $BIN is missing (run without --no-build)" >&2; exit 2; }
 
 if [ ! -f "$CORPUS/manifest.json" ]; then
   echo "== generating corpus in $CORPUS" >&2
