@@ -51,7 +51,7 @@ if [ ! -f "$CORPUS/manifest.json" ]; then
 fi
 FILES=$(find "$CORPUS" -type f ! -name manifest.json | wc -l)
 BYTES=$(find "$CORPUS" -type f ! -name manifest.json -printf '%s\n' | awk '{s+=$1} END {print s}')
-ONE=$(find "$CORPUS/templates" -name '*.html' | sort | head -n 1)
+ONE=$(find "$CORPUS/templates" -name '*.html' | sort | sed -n 1p)
 THREADS=$(nproc)
 
 q() { printf '%q' "$1"; }
