@@ -3,20 +3,6 @@
 use crate::document::{FileKind, Format};
 use std::path::Path;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn samples_are_their_underlying_kind() {
-        let k = |p: &str| classify(Path::new(p)).map(|(_, f)| f);
-        assert_eq!(k("config.toml.sample"), Some(Format::Toml));
-        assert_eq!(k(".env.example"), Some(Format::Env));
-        assert_eq!(k("docker-compose.yml.dist"), Some(Format::Yaml));
-        assert_eq!(k("README.example"), None);
-    }
-}
-
 const HTML_EXTS: &[&str] = &[
     "html",
     "htm",
@@ -71,4 +57,18 @@ pub fn default_format(kind: FileKind, path: &Path) -> Format {
         FileKind::Config => Format::Yaml,
         FileKind::Schema => Format::Sql,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_are_their_underlying_kind() {
+        let k = |p: &str| classify(Path::new(p)).map(|(_, f)| f);
+        assert_eq!(k("config.toml.sample"), Some(Format::Toml));
+        assert_eq!(k(".env.example"), Some(Format::Env));
+        assert_eq!(k("docker-compose.yml.dist"), Some(Format::Yaml));
+        assert_eq!(k("README.example"), None);
+    }
 }
