@@ -355,3 +355,39 @@ impl Document {
         }
     }
 }
+
+impl Document {
+    /// Every span the facts carry: the fuzz targets and property tests check each lies inside
+    /// the text and on char boundaries, since a renderer slicing off one would panic.
+    pub fn all_spans(&self) -> Vec<Span> {
+        let mut out = vec![self.anchor];
+        for l in &self.links {
+            out.extend([l.span, l.href_span]);
+        }
+        for e in &self.elements {
+            out.push(e.span);
+            for a in &e.attrs {
+                out.push(a.name_span);
+                out.extend(a.value_span);
+            }
+        }
+        out.extend(self.text.iter().map(|t| t.span));
+        out.extend(self.merge_tags.iter().map(|t| t.span));
+        for s in &self.settings {
+            out.extend([s.key_span, s.value_span]);
+        }
+        for f in &self.fields {
+            out.extend([f.span, f.name_span]);
+        }
+        out.extend(self.comments.iter().map(|c| c.span));
+        out.extend(self.problems.iter().map(|p| p.span));
+        out
+    }
+
+    /// The first span that is not a valid slice of `text`, if any.
+    pub fn bad_span(&self, text: &str) -> Option<Span> {
+        self.all_spans()
+            .into_iter()
+            .find(|s| s.start > s.end || text.get(s.range()).is_none())
+    }
+}

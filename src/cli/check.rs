@@ -1,6 +1,6 @@
 //! `inboxlint check`: discover, lint in parallel, render in order, exit with the right code.
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guard};
 use crate::engine::{Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
 use crate::report::json::FileInfo;
@@ -109,6 +109,59 @@ fn problem_report(path: String, rule: &str, message: String, text: String, offse
     }
 }
 
+fn problem_diagnostic(p: walk::InputProblem) -> Diagnostic {
+    Diagnostic {
+        rule: p.rule.to_string(),
+        severity: Severity::Error,
+        message: p.message,
+        help: None,
+        url: None,
+        span: Span::empty(p.offset.min(p.display_text.len())),
+        labels: Vec::new(),
+        fix: None,
+        suppressed: None,
+    }
+}
+
+/// Read and lint one file (`work` returns its text and findings, or `None` to skip it) so that a
+/// panic becomes an `internal/panic` finding on that file instead of ending the run.
+fn lint_guarded(
+    shown: String,
+    path: &Path,
+    forced_panic: Option<&std::ffi::OsStr>,
+    work: impl FnOnce() -> Option<(String, Vec<Diagnostic>)>,
+) -> Option<FileReport> {
+    let outcome = guard::guarded(|| {
+        if forced_panic.is_some_and(|name| path.file_name() == Some(name)) {
+            panic!("forced by {} for this file", guard::FORCE_PANIC_ENV);
+        }
+        work()
+    });
+    match outcome {
+        Ok(Some((text, diagnostics))) => Some(FileReport {
+            path: shown,
+            // Renderers read the source only to place findings: a clean file's text would only
+            // hold memory until the whole run is printed.
+            source: Arc::new(SourceText::new(if diagnostics.is_empty() {
+                String::new()
+            } else {
+                text
+            })),
+            diagnostics,
+        }),
+        Ok(None) => None,
+        Err(message) => Some(problem_report(
+            shown,
+            guard::RULE,
+            format!(
+                "inboxlint crashed while linting this file ({message}); the other files were linted; please report this bug"
+            ),
+            String::new(),
+            0,
+        )),
+    }
+}
+
 pub fn run(args: CheckArgs) -> u8 {
     let format = match args.format.as_deref() {
         Some(f) => match f.parse::<report::Format>() {
@@ -166,6 +219,7 @@ pub fn run(args: CheckArgs) -> u8 {
         });
         linted.diagnostics
     };
+    let forced_panic = guard::forced_panic_file();
     let mut reports: Vec<FileReport> = Vec::new();
     let mut files = 0usize;
 
@@ -193,20 +247,17 @@ pub fn run(args: CheckArgs) -> u8 {
                 let shown = display_path(&name, &cwd);
                 let excluded = args.force_exclude && profile.config.is_excluded(&cwd.join(&name));
                 if !excluded {
-                    match walk::decode(bytes, true) {
-                        Read::Text(text) => {
-                            let diagnostics = lint(&name, &shown, &text, &profile);
-                            reports.push(FileReport {
-                                path: shown,
-                                source: Arc::new(SourceText::new(text)),
-                                diagnostics,
-                            });
+                    let linted = lint_guarded(shown.clone(), &name, forced_panic.as_deref(), || {
+                        match walk::decode(bytes, true) {
+                            Read::Text(text) => {
+                                let diagnostics = lint(&name, &shown, &text, &profile);
+                                Some((text, diagnostics))
+                            }
+                            Read::SkipBinary => None,
+                            Read::Problem(p) => Some((p.display_text.clone(), vec![problem_diagnostic(p)])),
                         }
-                        Read::SkipBinary => {}
-                        Read::Problem(p) => {
-                            reports.push(problem_report(shown, p.rule, p.message, p.display_text, p.offset))
-                        }
-                    }
+                    });
+                    reports.extend(linted);
                 }
             }
         }
@@ -257,21 +308,19 @@ pub fn run(args: CheckArgs) -> u8 {
         .map(|f| {
             let shown = display_path(&f.path, &cwd);
             let profile = linter.profile_for(&f.path).ok()?;
-            match walk::read(&f.path, profile.config.max_file_size, f.explicit) {
-                Read::Text(text) => {
-                    let diagnostics = lint(&f.path, &shown, &text, &profile);
-                    Some(FileReport {
-                        path: shown,
-                        source: Arc::new(SourceText::new(text)),
-                        diagnostics,
-                    })
+            lint_guarded(shown.clone(), &f.path, forced_panic.as_deref(), || {
+                match walk::read(&f.path, profile.config.max_file_size, f.explicit) {
+                    Read::Text(text) => {
+                        let diagnostics = lint(&f.path, &shown, &text, &profile);
+                        Some((text, diagnostics))
+                    }
+                    Read::SkipBinary => {
+                        skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        None
+                    }
+                    Read::Problem(p) => Some((p.display_text.clone(), vec![problem_diagnostic(p)])),
                 }
-                Read::SkipBinary => {
-                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    None
-                }
-                Read::Problem(p) => Some(problem_report(shown, p.rule, p.message, p.display_text, p.offset)),
-            }
+            })
         })
         .collect();
     // Binary files met while walking are not files inboxlint checked.
@@ -296,6 +345,9 @@ pub fn run(args: CheckArgs) -> u8 {
         eprintln!("error: {e}");
         return EXIT_ERROR;
     }
+    let panicked = reports
+        .iter()
+        .any(|r| r.diagnostics.iter().any(|d| d.rule == guard::RULE));
 
     let summary = Summary::of(&reports, files);
     let color = match args.color {
@@ -326,6 +378,10 @@ pub fn run(args: CheckArgs) -> u8 {
     if lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_err() {
         // A closed pipe (`| head`) is not an error of the lint.
         return EXIT_OK;
+    }
+    // A bug of ours is not a verdict on the user's files, whatever --exit-zero says.
+    if panicked {
+        return EXIT_ERROR;
     }
     if args.exit_zero {
         return EXIT_OK;

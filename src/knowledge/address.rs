@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 use serde::Deserialize;
@@ -174,10 +174,46 @@ const PLACE_WORD: &str = r"[\p{Lu}][\p{L}\p{M}'’.-]*";
 const STREET_BYTES: usize = 100;
 const PO_LOOKAHEAD_BYTES: usize = 120;
 
+/// A regex compiled on first use. The embedded lexicon's patterns are all checked by the
+/// `embedded_lexicon_compiles` test; should a broken one ship anyway, it never matches
+/// (no address found), as the detector as a whole already degrades.
+struct LazyRegex {
+    what: String,
+    pattern: String,
+    re: OnceLock<Regex>,
+}
+
+static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[^\s\S]").expect("a constant, valid pattern"));
+
+impl LazyRegex {
+    fn new(what: &str, pattern: &str) -> Self {
+        LazyRegex {
+            what: what.to_string(),
+            pattern: pattern.to_string(),
+            re: OnceLock::new(),
+        }
+    }
+
+    fn try_get(&self) -> Result<&Regex, String> {
+        if let Some(re) = self.re.get() {
+            return Ok(re);
+        }
+        let re = Regex::new(&self.pattern).map_err(|e| format!("address lexicon, {}: {e}", self.what))?;
+        Ok(self.re.get_or_init(|| re))
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        self.try_get().unwrap_or(&NEVER)
+    }
+}
+
 struct Postcode {
     region: Region,
     /// `^(?:pattern)`: measures the postcode at an anchor.
-    re: Regex,
+    re: LazyRegex,
     /// Indices into `Detector::streets` of the street forms used with this country.
     streets: Vec<usize>,
 }
@@ -186,34 +222,38 @@ struct Street {
     /// Any of the entry's street types or suffixes: a literal search (fast, unlike the
     /// street patterns that begin with a digit or a Unicode class) that rules out most
     /// windows before `re` runs.
-    required: Regex,
-    re: Regex,
+    required: LazyRegex,
+    re: LazyRegex,
     /// `number-name-type` entries also serve UK addresses without a house number.
-    unnumbered: Option<Regex>,
+    unnumbered: Option<LazyRegex>,
 }
 
 struct Placeholder {
     label: bool,
     segment_start: bool,
     segment_end: bool,
-    except: Option<Regex>,
+    except: Option<LazyRegex>,
 }
 
 struct Detector {
     /// Any postcode or PO box: the only whole-text scan of the postal detector.
     anchor: Regex,
-    po_box: Regex,
+    po_box: LazyRegex,
     postcodes: Vec<Postcode>,
     streets: Vec<Street>,
     /// `<City>, <ST>` right before a ZIP (end-anchored).
-    us_locality: Regex,
+    us_locality: LazyRegex,
     /// `123 Van Ness, ` right before a US city: a street without a type (end-anchored).
-    us_bare_street: Regex,
+    us_bare_street: LazyRegex,
     /// `Berlin`, `Roma (RM)`, `Paris CEDEX 08` right after an EU postcode (start-anchored).
-    eu_city: Regex,
+    eu_city: LazyRegex,
     /// All placeholder patterns as one alternation (group `p<i>` is pattern `i`, the last
     /// group is the label-plus-value pattern), so placeholders cost one pass too.
-    placeholder: Regex,
+    placeholder: LazyRegex,
+    /// Each placeholder pattern alone: only the lexicon test compiles them, to name the
+    /// broken one; the detector itself uses the combined `placeholder`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    placeholder_parts: Vec<LazyRegex>,
     /// Words after a 4-5 digit number that make it a year, not a postcode.
     not_cities: Vec<String>,
     placeholders: Vec<Placeholder>,
@@ -232,6 +272,9 @@ impl Detector {
         }
         let compile =
             |what: &str, pattern: &str| Regex::new(pattern).map_err(|e| format!("address lexicon, {what}: {e}"));
+        // Every other pattern compiles on first use: a run over one small template must not pay
+        // for dozens of large Unicode automata it never needs (they dominated start-up).
+        let lazy = |what: &str, pattern: &str| -> Result<LazyRegex, String> { Ok(LazyRegex::new(what, pattern)) };
 
         let po_alts = lex
             .po_boxes
@@ -240,7 +283,7 @@ impl Detector {
             .collect::<Vec<_>>()
             .join("|");
         let po_head = format!(r"(?-u:\b)(?i:{po_alts}){H}*(?:(?i:no|nr|n[º°o])\.?|#)?{H}*");
-        let po_box = compile(
+        let po_box = lazy(
             "po_boxes",
             &format!(r"^{po_head}[0-9]{{1,7}}(?:{H}[0-9]{{2,3}}){{0,2}}(?-u:\b)"),
         )?;
@@ -256,7 +299,7 @@ impl Detector {
             let what = format!("postcode {}", spec.country);
             postcodes.push(Postcode {
                 region: spec.region,
-                re: compile(&what, &format!("^(?:{pattern})"))?,
+                re: lazy(&what, &format!("^(?:{pattern})"))?,
                 streets: Vec::new(),
             });
             countries.push(spec.country.as_str());
@@ -302,10 +345,10 @@ impl Detector {
             }
             let required = required.join("|");
             streets.push(Street {
-                required: compile(&what, &required)?,
-                re: compile(&what, &pattern)?,
+                required: lazy(&what, &required)?,
+                re: lazy(&what, &pattern)?,
                 unnumbered: match unnumbered {
-                    Some(p) => Some(compile(&what, &p)?),
+                    Some(p) => Some(lazy(&what, &p)?),
                     None => None,
                 },
             });
@@ -321,20 +364,20 @@ impl Detector {
         let state_names = alternation(&lex.us.state_names, false, false);
         let particle = r"(?:de|la|le|du|of|del|des|el|on|upon|d['’][\p{L}]+)";
         let city = format!(r"{PLACE_WORD}(?:(?:{H}+|-)(?:{PLACE_WORD}|{particle})){{0,3}}");
-        let us_locality = compile(
+        let us_locality = lazy(
             "us locality",
             &format!(
                 r"(?:^|[^\p{{L}}\p{{M}}0-9'’.-])(?P<city>{city}){H}*[,|·•]?{H}*(?:{states}|{state_names})\.?(?:{H}*[,|·•])?\s*$"
             ),
         )?;
-        let us_bare_street = compile(
+        let us_bare_street = lazy(
             "us bare street",
             &format!(
                 r"(?:^|[\n,|·•.]){H}*(?P<street>[0-9]{{1,6}}[A-Za-z]?{H}+{PLACE_WORD}(?:{H}+[\p{{Lu}}0-9][\p{{L}}\p{{M}}0-9.'’-]*){{0,3}}){H}*[,|·•-]?\s*$"
             ),
         )?;
         let eu_particle = r"(?:am|an|im|in|der|de|la|le|sur|sous|les|del|di|bei|ob|en|aan|op|den|St\.?)";
-        let eu_city = compile(
+        let eu_city = lazy(
             "eu city",
             &format!(
                 r"^{H}+{PLACE_WORD}(?:(?:{H}+|-)(?:{PLACE_WORD}|{eu_particle})){{0,3}}(?:{H}+\(?[A-Z]{{2}}\)?)?(?:{H}+(?i:cedex)(?:{H}+[0-9]{{1,2}})?)?{H}*(?:[\r\n,;·•|/(]|$)"
@@ -349,16 +392,17 @@ impl Detector {
             .unwrap_or_else(|| "Street|St|Road|Rd|Avenue|Ave".to_owned());
         let mut alts = Vec::new();
         let mut placeholders = Vec::new();
+        let mut placeholder_parts = Vec::new();
         for (i, p) in lex.placeholders.patterns.iter().enumerate() {
             let body = ascii_word_boundaries(&p.regex.replace("{street_types}", &en_types));
-            compile(&format!("placeholder {}", p.id), &body)?;
+            placeholder_parts.push(lazy(&format!("placeholder {}", p.id), &body)?);
             alts.push(format!("(?P<p{i}>{body})"));
             placeholders.push(Placeholder {
                 label: p.label,
                 segment_start: p.segment_start,
                 segment_end: p.segment_end,
                 except: match &p.except {
-                    Some(e) => Some(compile(
+                    Some(e) => Some(lazy(
                         &format!("placeholder {} except", p.id),
                         &format!("^(?i:{})$", ascii_word_boundaries(e)),
                     )?),
@@ -383,7 +427,7 @@ impl Detector {
             segment_end: false,
             except: None,
         });
-        let placeholder = compile("placeholders", &format!("(?i){}", alts.join("|")))?;
+        let placeholder = lazy("placeholders", &format!("(?i){}", alts.join("|")))?;
 
         Ok(Detector {
             anchor,
@@ -394,10 +438,30 @@ impl Detector {
             us_bare_street,
             eu_city,
             placeholder,
+            placeholder_parts,
             not_cities: lex.not_cities.clone(),
             placeholders,
             not_after: lex.placeholders.not_after.iter().map(|w| w.to_lowercase()).collect(),
         })
+    }
+
+    #[cfg(test)]
+    fn lazy_regexes(&self) -> Vec<&LazyRegex> {
+        let mut out = vec![
+            &self.po_box,
+            &self.us_locality,
+            &self.us_bare_street,
+            &self.eu_city,
+            &self.placeholder,
+        ];
+        out.extend(self.postcodes.iter().map(|p| &p.re));
+        for s in &self.streets {
+            out.extend([&s.required, &s.re]);
+            out.extend(&s.unnumbered);
+        }
+        out.extend(self.placeholders.iter().filter_map(|p| p.except.as_ref()));
+        out.extend(&self.placeholder_parts);
+        out
     }
 
     // -----------------------------------------------------------------------------------
@@ -1121,10 +1185,14 @@ mod tests {
 
     #[test]
     fn embedded_lexicon_compiles() {
-        if let Err(e) = Detector::from_yaml(LEXICON_YAML) {
-            panic!("{e}");
+        let detector = Detector::from_yaml(LEXICON_YAML).unwrap_or_else(|e| panic!("{e}"));
+        for re in detector.lazy_regexes() {
+            if let Err(e) = re.try_get() {
+                panic!("{e}");
+            }
         }
         assert!(DETECTOR.is_some());
+        assert!(!NEVER.is_match("") && !NEVER.is_match("any text"));
     }
 
     #[test]

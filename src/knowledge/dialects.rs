@@ -68,6 +68,8 @@ pub struct Syntax {
     pub kind: TagKind,
     /// Anchored at the start, with a `body` group.
     pub anchored: Regex,
+    /// Index of the `body` capture group in `anchored`.
+    body_group: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -128,12 +130,12 @@ impl Registry {
             };
             let anchored = Regex::new(&format!("^(?:{})", def.pattern))
                 .map_err(|e| locate(format!("syntax `{}`: invalid pattern: {e}", def.id)))?;
-            if anchored.capture_names().all(|n| n != Some("body")) {
+            let Some(body_group) = anchored.capture_names().position(|n| n == Some("body")) else {
                 return Err(locate(format!(
                     "syntax `{}`: the pattern needs a `(?P<body>...)` group",
                     def.id
                 )));
-            }
+            };
             // The combined regex must not carry 30 duplicate `body` names.
             alternatives.push(format!("(?:{})", def.pattern.replace("?P<body>", "")));
             syntaxes.push(Syntax {
@@ -141,6 +143,7 @@ impl Registry {
                 family: intern(&def.family),
                 kind: def.kind,
                 anchored,
+                body_group,
             });
         }
         let combined = Regex::new(&alternatives.join("|"))
@@ -211,20 +214,21 @@ impl Registry {
     /// Every tag in `text`, in order, non-overlapping.
     pub fn scan(&self, text: &str) -> Vec<RawTag> {
         let mut out = Vec::new();
+        // Reused across matches: `captures` would allocate for every syntax tried at every tag.
+        let mut locations: Vec<_> = self.syntaxes.iter().map(|s| s.anchored.capture_locations()).collect();
         for m in self.combined.find_iter(text) {
             let rest = &text[m.start()..];
             // The first syntax (in file order) that matches here is the one the alternation chose.
-            for (i, syntax) in self.syntaxes.iter().enumerate() {
-                let Some(caps) = syntax.anchored.captures(rest) else {
+            for (i, (syntax, locs)) in self.syntaxes.iter().zip(&mut locations).enumerate() {
+                let Some(whole) = syntax.anchored.captures_read(locs, rest) else {
                     continue;
                 };
-                let Some(whole) = caps.get(0) else { continue };
                 if whole.end() != m.len() {
                     continue;
                 }
-                let body = caps
-                    .name("body")
-                    .map(|b| (m.start() + b.start(), m.start() + b.end()))
+                let body = locs
+                    .get(syntax.body_group)
+                    .map(|(s, e)| (m.start() + s, m.start() + e))
                     .unwrap_or((m.start(), m.end()));
                 out.push(RawTag {
                     start: m.start(),

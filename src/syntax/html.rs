@@ -64,21 +64,36 @@ fn style_facts(style: &str) -> StyleFacts {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
         };
-        let prop = prop.trim().to_ascii_lowercase();
-        let value = value.trim().trim_end_matches("!important").trim().to_ascii_lowercase();
-        let zero = value == "0"
-            || value.starts_with("0px")
-            || value.starts_with("0pt")
-            || value.starts_with("0em")
-            || value == "0%";
-        match prop.as_str() {
-            "display" if value == "none" => hidden = true,
-            "visibility" if value == "hidden" => hidden = true,
-            "opacity" if zero || value == "0.0" => hidden = true,
-            "max-height" if zero => max_height_zero = true,
-            "overflow" if value == "hidden" => overflow_hidden = true,
-            "font-size" => font_zero = Some(zero),
-            _ => {}
+        // Every inline style of every element passes through here: compare in place instead of
+        // allocating lower-cased copies of each declaration.
+        let prop = prop.trim();
+        let is = |name: &str| prop.eq_ignore_ascii_case(name);
+        if !(is("display")
+            || is("visibility")
+            || is("opacity")
+            || is("max-height")
+            || is("overflow")
+            || is("font-size"))
+        {
+            continue;
+        }
+        // `!important` is stripped case-sensitively, before lower-casing, as it always was.
+        let value = value.trim().trim_end_matches("!important").trim();
+        let starts = |p: &str| value.len() >= p.len() && value.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        let zero = value == "0" || starts("0px") || starts("0pt") || starts("0em") || value == "0%";
+        let val = |v: &str| value.eq_ignore_ascii_case(v);
+        if is("display") {
+            hidden |= val("none");
+        } else if is("visibility") {
+            hidden |= val("hidden");
+        } else if is("opacity") {
+            hidden |= zero || val("0.0");
+        } else if is("max-height") {
+            max_height_zero |= zero;
+        } else if is("overflow") {
+            overflow_hidden |= val("hidden");
+        } else {
+            font_zero = Some(zero);
         }
     }
     StyleFacts {
@@ -156,8 +171,9 @@ fn is_link_element(name: &str, attr: &str) -> bool {
     attr == "href" && LINK_ELEMENTS.contains(&name)
 }
 
-fn on_element(state: &Rc<RefCell<State>>, el: &mut LolElement, original: &str) {
-    let name = el.tag_name().to_ascii_lowercase();
+fn on_element(state: &Rc<RefCell<State>>, el: &mut LolElement, original: &str, masked: &str) {
+    // lol_html already lower-cases tag and attribute names.
+    let name = el.tag_name();
     let span: Span = el.source_location().bytes().into();
     let mut st = state.borrow_mut();
     let st = &mut *st;
@@ -169,9 +185,16 @@ fn on_element(state: &Rc<RefCell<State>>, el: &mut LolElement, original: &str) {
     let mut self_hidden = NON_VISIBLE_CONTAINERS.contains(&name.as_str());
     let mut font_zero = parent_font_zero;
     for a in el.attributes() {
-        let attr_name = a.name().to_ascii_lowercase();
+        let attr_name = a.name();
         let name_span: Span = a.name_source_location().map(|l| l.bytes().into()).unwrap_or(span);
         let value_span: Option<Span> = a.value_source_location().map(|l| l.bytes().into());
+        // The masked value is the input lol_html read at that span: borrow it, don't copy it.
+        let masked_value = || -> std::borrow::Cow<'_, str> {
+            match value_span.and_then(|s| masked.get(s.range())) {
+                Some(v) => v.into(),
+                None => a.value().into(),
+            }
+        };
         let value = value_span
             .and_then(|s| original.get(s.range()))
             .unwrap_or_default()
@@ -187,16 +210,19 @@ fn on_element(state: &Rc<RefCell<State>>, el: &mut LolElement, original: &str) {
         }
         match attr_name.as_str() {
             "hidden" => self_hidden = true,
-            "aria-hidden" if a.value().eq_ignore_ascii_case("true") => self_hidden = true,
+            "aria-hidden" if masked_value().eq_ignore_ascii_case("true") => self_hidden = true,
             "style" => {
                 // The masked value: merge tags inside a style are blanks here, not CSS.
-                let facts = style_facts(&a.value());
+                let facts = style_facts(&masked_value());
                 self_hidden |= facts.hidden;
                 if let Some(z) = facts.font_zero {
                     font_zero = z;
                 }
             }
-            "class" if a.value().split_whitespace().any(|c| st.hidden_classes.contains(c)) => {
+            "class"
+                if !st.hidden_classes.is_empty()
+                    && masked_value().split_whitespace().any(|c| st.hidden_classes.contains(c)) =>
+            {
                 self_hidden = true;
             }
             _ => {}
@@ -210,6 +236,7 @@ fn on_element(state: &Rc<RefCell<State>>, el: &mut LolElement, original: &str) {
     }
     st.start_tags.push(span);
     let index = st.elements.len();
+    let links_before = st.links.len();
     let visible = parent_visible && !self_hidden;
 
     for a in &attrs {
@@ -267,10 +294,12 @@ fn on_element(state: &Rc<RefCell<State>>, el: &mut LolElement, original: &str) {
         return;
     }
     st.stack.push((index, font_zero));
-    let links_open_here = st
-        .links
+    // Only links this element opened can close with it; searching all links made every
+    // element cost O(links so far).
+    let links_open_here = st.links[links_before..]
         .iter()
-        .rposition(|l| l.element_index == index && is_link_element(&name, &l.attr));
+        .rposition(|l| l.element_index == index && is_link_element(&name, &l.attr))
+        .map(|i| links_before + i);
     let state = Rc::clone(state);
     let is_body = name == "body" || name == "mj-body";
     if let Some(handlers) = el.end_tag_handlers() {
@@ -300,7 +329,7 @@ pub fn parse(original: &str, masked: &str, tags: Vec<MergeTag>, doc: &mut Docume
         .with_strict(false)
         .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(64 * 1024 * 1024))
         .append_element_content_handler(element!("*", move |el| {
-            on_element(&s_el, el, original);
+            on_element(&s_el, el, original, masked);
             Ok(())
         }))
         .append_document_content_handler(doc_text!(move |t| {
@@ -326,7 +355,8 @@ pub fn parse(original: &str, masked: &str, tags: Vec<MergeTag>, doc: &mut Docume
             let text = original.get(span.range()).unwrap_or_default();
             if !raw {
                 let readable = visible && !font_zero && !text.trim().is_empty();
-                for l in st.open_links.clone() {
+                for i in 0..st.open_links.len() {
+                    let l = st.open_links[i];
                     st.links[l].text.push_str(text);
                     if readable {
                         st.link_text_visible.insert(l);

@@ -38,7 +38,16 @@ pub fn discover(
                     });
                 }
             }
-            Ok(_) => dirs.push(root.clone()),
+            Ok(m) if m.is_dir() => dirs.push(root.clone()),
+            // A FIFO or device named on the command line would block or never end if read.
+            Ok(_) => {
+                if accept(root, true) {
+                    errors.lock().unwrap_or_else(|p| p.into_inner()).push(WalkError {
+                        path: root.clone(),
+                        message: "not a regular file (a FIFO, socket or device); not linted".into(),
+                    });
+                }
+            }
             Err(e) => errors.lock().unwrap_or_else(|p| p.into_inner()).push(WalkError {
                 path: root.clone(),
                 message: format!("cannot read path: {e}"),
@@ -147,24 +156,35 @@ pub fn read(path: &Path, max_size: u64, explicit: bool) -> Read {
             offset: 0,
         })
     };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > max_size => {
-            return problem(
-                "input/too-large",
-                format!(
-                    "file is {} bytes, over max-file-size ({} bytes); not linted",
-                    m.len(),
-                    max_size
-                ),
-            );
-        }
-        Err(e) => return problem("input/unreadable", format!("cannot read file: {e}")),
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let too_large = |len: u64| {
+        problem(
+            "input/too-large",
+            format!("file is {len} bytes, over max-file-size ({max_size} bytes); not linted"),
+        )
+    };
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) => return problem("input/unreadable", format!("cannot read file: {e}")),
     };
+    let len = match file.metadata() {
+        Ok(m) if !m.is_file() => {
+            return problem("input/unreadable", "not a regular file; not linted".into());
+        }
+        Ok(m) => m.len(),
+        Err(e) => return problem("input/unreadable", format!("cannot read file: {e}")),
+    };
+    if len > max_size {
+        return too_large(len);
+    }
+    // The size can change between the check and the read (a growing log, a file being written):
+    // never read more than the limit allows.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    if let Err(e) = std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, max_size + 1), &mut bytes) {
+        return problem("input/unreadable", format!("cannot read file: {e}"));
+    }
+    if bytes.len() as u64 > max_size {
+        return too_large(bytes.len() as u64);
+    }
     decode(bytes, explicit)
 }
 
