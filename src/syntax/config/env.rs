@@ -202,18 +202,7 @@ fn unescape(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn get<'a>(facts: &'a ConfigFacts, path: &str) -> &'a Setting {
-        facts
-            .settings
-            .iter()
-            .find(|s| s.path == path)
-            .unwrap_or_else(|| panic!("no {path} in {:#?}", facts.settings))
-    }
-
-    fn slice(text: &str, s: Span) -> &str {
-        &text[s.range()]
-    }
+    use crate::syntax::config::test_support::{get, slice};
 
     #[test]
     fn quoting_export_and_comments() {

@@ -166,18 +166,7 @@ fn entry(text: &str, start: usize, end: usize, section: &str, facts: &mut Config
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn get<'a>(facts: &'a ConfigFacts, path: &str) -> &'a Setting {
-        facts
-            .settings
-            .iter()
-            .find(|s| s.path == path)
-            .unwrap_or_else(|| panic!("no {path} in {:#?}", facts.settings))
-    }
-
-    fn slice(text: &str, s: Span) -> &str {
-        &text[s.range()]
-    }
+    use crate::syntax::config::test_support::{get, slice};
 
     #[test]
     fn mysql_cnf() {

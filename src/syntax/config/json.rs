@@ -517,10 +517,7 @@ fn walk(node: &JsonNode, path: &str, key: &str, key_span: Span, env_list: bool, 
 mod tests {
     use super::*;
     use crate::syntax::config::parse_json;
-
-    fn slice(text: &str, s: Span) -> &str {
-        &text[s.range()]
-    }
+    use crate::syntax::config::test_support::slice;
 
     #[test]
     fn settings_with_exact_spans() {

@@ -276,6 +276,26 @@ pub(crate) fn problem(rule: &'static str, message: impl Into<String>, at: usize,
     }
 }
 
+/// Lookups the parsers' tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::ConfigFacts;
+    use crate::document::Setting;
+    use crate::source::Span;
+
+    pub fn get<'a>(facts: &'a ConfigFacts, path: &str) -> &'a Setting {
+        facts
+            .settings
+            .iter()
+            .find(|s| s.path == path)
+            .unwrap_or_else(|| panic!("no {path} in {:#?}", facts.settings))
+    }
+
+    pub fn slice(text: &str, s: Span) -> &str {
+        &text[s.range()]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -208,18 +208,7 @@ fn skip_multiline(b: &[u8], mut i: usize, q: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn get<'a>(facts: &'a ConfigFacts, path: &str) -> &'a Setting {
-        facts
-            .settings
-            .iter()
-            .find(|s| s.path == path)
-            .unwrap_or_else(|| panic!("no {path} in {:#?}", facts.settings))
-    }
-
-    fn slice(text: &str, s: Span) -> &str {
-        &text[s.range()]
-    }
+    use crate::syntax::config::test_support::{get, slice};
 
     #[test]
     fn listmonk_db_ssl_mode() {

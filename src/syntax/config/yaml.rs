@@ -585,6 +585,7 @@ fn is_number(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::config::test_support::{get, slice};
 
     #[test]
     fn a_broken_line_does_not_hide_the_settings_after_it() {
@@ -597,19 +598,6 @@ mod tests {
             .find(|s| s.path == "smtp_server.tls_enabled")
             .expect("found after the bad line");
         assert_eq!(&text[tls.value_span.range()], "false");
-    }
-    use crate::document::Setting;
-
-    fn get<'a>(facts: &'a ConfigFacts, path: &str) -> &'a Setting {
-        facts
-            .settings
-            .iter()
-            .find(|s| s.path == path)
-            .unwrap_or_else(|| panic!("no {path} in {:#?}", facts.settings))
-    }
-
-    fn slice(text: &str, s: Span) -> &str {
-        &text[s.range()]
     }
 
     #[test]
