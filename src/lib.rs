@@ -8,6 +8,7 @@ pub mod cli;
 pub mod document;
 pub mod engine;
 pub mod knowledge;
+pub mod lazy_regex;
 pub mod lsp;
 pub mod report;
 pub mod rules;

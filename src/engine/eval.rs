@@ -495,10 +495,7 @@ impl<'a> Evaluator<'a> {
     fn settings(&self, m: &SettingM) -> Vec<Match> {
         let mut out = Vec::new();
         for (i, s) in self.doc.settings.iter().enumerate() {
-            if m.path
-                .as_ref()
-                .is_some_and(|globs| !globs.iter().any(|g| g.is_match(&s.path)))
-            {
+            if m.path.as_ref().is_some_and(|globs| !globs.is_match(&s.path)) {
                 continue;
             }
             if m.key.as_ref().is_some_and(|r| !r.is_match(&s.key)) {

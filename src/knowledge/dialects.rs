@@ -4,7 +4,8 @@
 use super::intern::intern;
 use super::yaml::{self, LoadError};
 use crate::document::{Emits, Role, TagKind};
-use regex::Regex;
+use crate::lazy_regex::LazyRegex;
+use regex_automata::{Anchored, Input, PatternID, meta};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -66,10 +67,6 @@ pub struct Syntax {
     pub id: &'static str,
     pub family: &'static str,
     pub kind: TagKind,
-    /// Anchored at the start, with a `body` group.
-    pub anchored: Regex,
-    /// Index of the `body` capture group in `anchored`.
-    body_group: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -93,7 +90,7 @@ pub struct TokenInfo {
 #[derive(Debug)]
 struct NamePattern {
     dialect: &'static str,
-    regex: Regex,
+    regex: LazyRegex,
     role: Role,
     emits: Option<Emits>,
 }
@@ -101,8 +98,10 @@ struct NamePattern {
 #[derive(Debug)]
 pub struct Registry {
     pub syntaxes: Vec<Syntax>,
-    /// All syntaxes in one leftmost-first alternation: one scan of the file finds every tag.
-    pub combined: Regex,
+    /// Every syntax as one pattern of a multi-pattern regex (pattern `i` is `syntaxes[i]`):
+    /// one leftmost-first scan finds every tag and says which syntax it is, and each pattern
+    /// keeps its own `body` group, so no per-syntax regex is tried at each tag.
+    combined: meta::Regex,
     pub dialects: Vec<Dialect>,
     tokens: HashMap<(&'static str, String), Vec<TokenInfo>>,
     names: Vec<NamePattern>,
@@ -119,35 +118,44 @@ pub struct RawTag {
 
 impl Registry {
     /// `syntax` is `esp/_syntax.yaml`; `dialects` every other `esp/*.yaml` (built-in and user).
-    pub fn load(syntax: (&str, &str), dialects: &[(String, String)]) -> Result<Registry, LoadError> {
+    /// Built-in dialects compile their name patterns on first use; `user_dialects` now, so their
+    /// mistakes are reported at load.
+    pub fn load(
+        syntax: (&str, &str),
+        dialects: &[(String, String)],
+        user_dialects: &[(String, String)],
+    ) -> Result<Registry, LoadError> {
         let file: SyntaxFile = yaml::from_str(syntax.0, syntax.1)?;
+        let locate = |pattern: &str, msg: String| {
+            let off = syntax.1.find(pattern).unwrap_or(0);
+            LoadError::at(syntax.0, syntax.1, off, pattern.len(), msg)
+        };
+        let patterns: Vec<&str> = file.syntaxes.iter().map(|d| d.pattern.as_str()).collect();
+        let combined = meta::Regex::new_many(&patterns).map_err(|e| {
+            // Name the syntax at fault: the multi-pattern error only knows an index.
+            match file.syntaxes.iter().find(|d| meta::Regex::new(&d.pattern).is_err()) {
+                Some(d) => locate(&d.pattern, format!("syntax `{}`: invalid pattern: {e}", d.id)),
+                None => LoadError::at(syntax.0, syntax.1, 0, 0, format!("syntaxes do not combine: {e}")),
+            }
+        })?;
         let mut syntaxes = Vec::new();
-        let mut alternatives = Vec::new();
-        for def in &file.syntaxes {
-            let locate = |msg: String| {
-                let off = syntax.1.find(&def.pattern).unwrap_or(0);
-                LoadError::at(syntax.0, syntax.1, off, def.pattern.len(), msg)
-            };
-            let anchored = Regex::new(&format!("^(?:{})", def.pattern))
-                .map_err(|e| locate(format!("syntax `{}`: invalid pattern: {e}", def.id)))?;
-            let Some(body_group) = anchored.capture_names().position(|n| n == Some("body")) else {
-                return Err(locate(format!(
-                    "syntax `{}`: the pattern needs a `(?P<body>...)` group",
-                    def.id
-                )));
-            };
-            // The combined regex must not carry 30 duplicate `body` names.
-            alternatives.push(format!("(?:{})", def.pattern.replace("?P<body>", "")));
+        for (i, def) in file.syntaxes.iter().enumerate() {
+            let has_body = PatternID::new(i)
+                .ok()
+                .and_then(|pid| combined.group_info().to_index(pid, "body"))
+                .is_some();
+            if !has_body {
+                return Err(locate(
+                    &def.pattern,
+                    format!("syntax `{}`: the pattern needs a `(?P<body>...)` group", def.id),
+                ));
+            }
             syntaxes.push(Syntax {
                 id: intern(&def.id),
                 family: intern(&def.family),
                 kind: def.kind,
-                anchored,
-                body_group,
             });
         }
-        let combined = Regex::new(&alternatives.join("|"))
-            .map_err(|e| LoadError::at(syntax.0, syntax.1, 0, 0, format!("syntaxes do not combine: {e}")))?;
         let mut registry = Registry {
             syntaxes,
             combined,
@@ -156,12 +164,15 @@ impl Registry {
             names: Vec::new(),
         };
         for (path, text) in dialects {
-            registry.add_dialect(path, text)?;
+            registry.add_dialect(path, text, false)?;
+        }
+        for (path, text) in user_dialects {
+            registry.add_dialect(path, text, true)?;
         }
         Ok(registry)
     }
 
-    fn add_dialect(&mut self, path: &str, text: &str) -> Result<(), LoadError> {
+    fn add_dialect(&mut self, path: &str, text: &str, eager: bool) -> Result<(), LoadError> {
         let file: DialectFile = yaml::from_str(path, text)?;
         let id = intern(&file.dialect);
         for token in &file.tokens {
@@ -186,10 +197,15 @@ impl Registry {
             });
         }
         for np in &file.names {
-            let regex = Regex::new(&format!("(?i){}", np.pattern)).map_err(|e| {
-                let off = text.find(&np.pattern).unwrap_or(0);
-                LoadError::at(path, text, off, np.pattern.len(), format!("invalid name pattern: {e}"))
-            })?;
+            let full = format!("(?i){}", np.pattern);
+            let regex = if eager {
+                LazyRegex::eager(full).map_err(|e| {
+                    let off = text.find(&np.pattern).unwrap_or(0);
+                    LoadError::at(path, text, off, np.pattern.len(), format!("invalid name pattern: {e}"))
+                })?
+            } else {
+                LazyRegex::new(full)
+            };
             self.names.push(NamePattern {
                 dialect: id,
                 regex,
@@ -214,30 +230,33 @@ impl Registry {
     /// Every tag in `text`, in order, non-overlapping.
     pub fn scan(&self, text: &str) -> Vec<RawTag> {
         let mut out = Vec::new();
-        // Reused across matches: `captures` would allocate for every syntax tried at every tag.
-        let mut locations: Vec<_> = self.syntaxes.iter().map(|s| s.anchored.capture_locations()).collect();
-        for m in self.combined.find_iter(text) {
-            let rest = &text[m.start()..];
-            // The first syntax (in file order) that matches here is the one the alternation chose.
-            for (i, (syntax, locs)) in self.syntaxes.iter().zip(&mut locations).enumerate() {
-                let Some(whole) = syntax.anchored.captures_read(locs, rest) else {
-                    continue;
-                };
-                if whole.end() != m.len() {
-                    continue;
-                }
-                let body = locs
-                    .get(syntax.body_group)
-                    .map(|(s, e)| (m.start() + s, m.start() + e))
-                    .unwrap_or((m.start(), m.end()));
-                out.push(RawTag {
-                    start: m.start(),
-                    end: m.end(),
-                    syntax: i,
-                    body,
-                });
+        // Captures run only over each match's span, after the lazy DFA has found it.
+        let mut caps = self.combined.create_captures();
+        let mut input = Input::new(text);
+        while let Some(m) = self.combined.find(input.clone()) {
+            let (start, end) = (m.start(), m.end());
+            let pid = m.pattern();
+            self.combined.search_captures(
+                &input.clone().range(start..end).anchored(Anchored::Pattern(pid)),
+                &mut caps,
+            );
+            let body = caps
+                .get_group_by_name("body")
+                .filter(|_| caps.pattern() == Some(pid))
+                .map(|b| (b.start, b.end))
+                .unwrap_or((start, end));
+            out.push(RawTag {
+                start,
+                end,
+                syntax: pid.as_usize(),
+                body,
+            });
+            // An empty match must still move the search on, or it would be found forever.
+            let next = if end > start { end } else { next_char(text, end) };
+            if next > text.len() {
                 break;
             }
+            input.set_start(next);
         }
         out
     }
@@ -273,6 +292,13 @@ impl Registry {
     }
 }
 
+/// The offset after the char at `at` (or `at + 1` past the end).
+fn next_char(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|r| r.chars().next())
+        .map_or(at + 1, |c| at + c.len_utf8())
+}
+
 /// The name a tag is known by: its first identifier, lower-cased, without sigils
 /// (`{{- customer.Email | default: "" }}` → `customer.email`, `{{#if x}}` → `if`).
 pub fn tag_name(body: &str) -> String {
@@ -294,6 +320,31 @@ pub fn tag_name(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_name_patterns_compile() {
+        let knowledge = crate::knowledge::Knowledge::builtin().expect("built-in knowledge loads");
+        let names = &knowledge.registry.names;
+        assert!(!names.is_empty());
+        for np in names {
+            assert!(np.regex.try_get().is_ok(), "{}: {}", np.dialect, np.regex.as_str());
+        }
+    }
+
+    #[test]
+    fn each_tag_knows_its_syntax_and_body() {
+        let knowledge = crate::knowledge::Knowledge::builtin().expect("built-in knowledge loads");
+        let r = &knowledge.registry;
+        let text = "Hi *|FNAME|*, {{ customer.email }} and %%emailaddr%% {{}}";
+        let tags = r.scan(text);
+        let seen: Vec<(&str, &str)> = tags
+            .iter()
+            .map(|t| (r.syntaxes[t.syntax].family, &text[t.body.0..t.body.1]))
+            .collect();
+        assert!(seen.contains(&("mailchimp", "FNAME")), "{seen:?}");
+        assert!(seen.iter().any(|(_, b)| b.trim() == "customer.email"), "{seen:?}");
+        assert!(seen.iter().any(|(_, b)| *b == "emailaddr"), "{seen:?}");
+    }
 
     #[test]
     fn tag_names() {

@@ -2,7 +2,7 @@
 //! opt-out wording in many languages.
 
 use super::yaml::{self, LoadError};
-use regex::Regex;
+use crate::lazy_regex::LazyRegex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,9 +38,9 @@ pub struct PiiCategory {
 pub struct Lexicon {
     categories: Vec<PiiCategory>,
     by_name: HashMap<String, usize>,
-    pub unsubscribe_text: Regex,
-    pub preferences_text: Regex,
-    pub web_view_text: Regex,
+    pub unsubscribe_text: LazyRegex,
+    pub preferences_text: LazyRegex,
+    pub web_view_text: LazyRegex,
 }
 
 /// `Customer.First_Name` → `firstname`: the form field names are compared in.
@@ -52,11 +52,11 @@ pub fn normalize_field_name(name: &str) -> String {
         .collect()
 }
 
-fn phrase_regex(path: &str, text: &str, groups: &BTreeMap<String, Vec<String>>) -> Result<Regex, LoadError> {
+/// Compiled on first use: the lexicons are built in, and `lexicon_patterns_compile` compiles them.
+fn phrase_regex(groups: &BTreeMap<String, Vec<String>>) -> LazyRegex {
     let alternatives: Vec<&str> = groups.values().flatten().map(String::as_str).collect();
     // Word boundaries only where the phrase starts/ends with a word character: CJK phrases have none.
-    let pattern = format!("(?i)(?:^|\\W)(?:{})(?:$|\\W)", alternatives.join("|"));
-    Regex::new(&pattern).map_err(|e| LoadError::at(path, text, 0, 0, format!("invalid phrase pattern: {e}")))
+    LazyRegex::new(format!("(?i)(?:^|\\W)(?:{})(?:$|\\W)", alternatives.join("|")))
 }
 
 impl Lexicon {
@@ -79,9 +79,9 @@ impl Lexicon {
         Ok(Lexicon {
             categories,
             by_name,
-            unsubscribe_text: phrase_regex(opt_out.0, opt_out.1, &opt.unsubscribe)?,
-            preferences_text: phrase_regex(opt_out.0, opt_out.1, &opt.preferences)?,
-            web_view_text: phrase_regex(opt_out.0, opt_out.1, &opt.web_view)?,
+            unsubscribe_text: phrase_regex(&opt.unsubscribe),
+            preferences_text: phrase_regex(&opt.preferences),
+            web_view_text: phrase_regex(&opt.web_view),
         })
     }
 
@@ -113,6 +113,15 @@ mod tests {
             ),
         )
         .expect("built-in lexicons load")
+    }
+
+    #[test]
+    fn lexicon_patterns_compile() {
+        let l = lexicon();
+        for re in [&l.unsubscribe_text, &l.preferences_text, &l.web_view_text] {
+            assert!(re.try_get().is_ok(), "{}", re.as_str());
+        }
+        assert!(l.unsubscribe_text.is_match("Click here to unsubscribe."));
     }
 
     #[test]

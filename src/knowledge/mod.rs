@@ -26,12 +26,11 @@ impl Knowledge {
     /// Built-in files plus user dialect files (path, text).
     pub fn load(extra_dialects: &[(String, String)]) -> Result<Knowledge, LoadError> {
         let syntax = embedded::file("esp/_syntax.yaml").unwrap_or_default();
-        let mut dialects: Vec<(String, String)> = embedded::files_under("esp/")
+        let dialects: Vec<(String, String)> = embedded::files_under("esp/")
             .filter(|(p, _)| !p.ends_with("_syntax.yaml"))
             .map(|(p, t)| (format!("rules/{p}"), t.to_string()))
             .collect();
-        dialects.extend(extra_dialects.iter().cloned());
-        let registry = Registry::load(("rules/esp/_syntax.yaml", syntax), &dialects)?;
+        let registry = Registry::load(("rules/esp/_syntax.yaml", syntax), &dialects, extra_dialects)?;
         let lexicon = Lexicon::load(
             (
                 "rules/lexicon/pii.yaml",

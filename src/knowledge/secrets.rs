@@ -3,7 +3,7 @@
 //! connection URLs that carry a password. Placeholders and values from elsewhere never count.
 
 use super::yaml::{self, LoadError};
-use regex::Regex;
+use crate::lazy_regex::LazyRegex;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -34,15 +34,15 @@ struct EntropyDef {
 #[derive(Debug)]
 struct Format {
     name: String,
-    regex: Regex,
-    context: Option<Regex>,
+    regex: LazyRegex,
+    context: Option<LazyRegex>,
 }
 
 #[derive(Debug)]
 pub struct Secrets {
     formats: Vec<Format>,
-    keys: Regex,
-    placeholders: Regex,
+    keys: LazyRegex,
+    placeholders: LazyRegex,
     min_length: usize,
     min_bits: f64,
 }
@@ -88,16 +88,14 @@ pub fn entropy(value: &str) -> f64 {
 impl Secrets {
     pub fn load(path: &str, text: &str) -> Result<Secrets, LoadError> {
         let file: SecretsFile = yaml::from_str(path, text)?;
-        let compile = |pattern: &str, ci: bool| {
-            let full = if ci {
+        // The lexicon is built in: patterns compile on first use (configs only), and
+        // `lexicon_patterns_compile` compiles them all.
+        let compile = |pattern: &str, ci: bool| -> Result<LazyRegex, LoadError> {
+            Ok(LazyRegex::new(if ci {
                 format!("(?i){pattern}")
             } else {
                 pattern.to_string()
-            };
-            Regex::new(&full).map_err(|e| {
-                let off = text.find(pattern).unwrap_or(0);
-                LoadError::at(path, text, off, pattern.len(), format!("invalid pattern: {e}"))
-            })
+            }))
         };
         let mut formats = Vec::new();
         for f in &file.formats {
@@ -213,6 +211,19 @@ mod tests {
             embedded::file("lexicon/secrets.yaml").unwrap_or_default(),
         )
         .expect("built-in secrets lexicon loads")
+    }
+
+    #[test]
+    fn lexicon_patterns_compile() {
+        let s = secrets();
+        let mut all = vec![&s.keys, &s.placeholders];
+        for f in &s.formats {
+            all.push(&f.regex);
+            all.extend(&f.context);
+        }
+        for re in all {
+            assert!(re.try_get().is_ok(), "{}", re.as_str());
+        }
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use super::selector::Selector;
 use crate::document::{Emits, FileKind, Format, Purpose, Role, TagContext, TagKind};
+use crate::lazy_regex::LazyRegex;
 use crate::report::Severity;
-use regex::Regex;
 
 #[derive(Debug, Clone)]
 pub enum Set<T> {
@@ -29,8 +29,8 @@ pub struct LinkM {
     pub visible: Option<bool>,
     pub placeholder: Option<bool>,
     pub scheme: Option<Vec<String>>,
-    pub href: Option<Regex>,
-    pub text: Option<Regex>,
+    pub href: Option<LazyRegex>,
+    pub text: Option<LazyRegex>,
     pub element: Option<Vec<String>>,
     pub attr: Option<Vec<String>>,
     pub offsets: Offsets,
@@ -54,7 +54,7 @@ pub struct TagM {
     pub role: Option<Set<Role>>,
     pub pii: Option<Set<String>>,
     pub sensitive: Option<bool>,
-    pub name: Option<Regex>,
+    pub name: Option<LazyRegex>,
     pub dialect: Option<Vec<String>>,
     pub syntax: Option<Vec<String>>,
     pub context: Option<Vec<TagContext>>,
@@ -74,7 +74,7 @@ pub enum TextDetector {
 
 #[derive(Debug, Clone)]
 pub struct TextM {
-    pub regex: Option<Regex>,
+    pub regex: Option<LazyRegex>,
     pub detector: Option<TextDetector>,
     pub visible: bool,
     pub offsets: Offsets,
@@ -92,11 +92,11 @@ pub enum ValueDetector {
 
 #[derive(Debug, Clone, Default)]
 pub struct SettingM {
-    pub path: Option<Vec<Regex>>,
-    pub key: Option<Regex>,
+    pub path: Option<LazyRegex>,
+    pub key: Option<LazyRegex>,
     pub equals: Option<String>,
     pub one_of: Option<Vec<String>>,
-    pub regex: Option<Regex>,
+    pub regex: Option<LazyRegex>,
     pub boolean: Option<bool>,
     pub scheme: Option<Vec<String>>,
     pub literal: Option<bool>,
@@ -111,12 +111,12 @@ pub struct SettingM {
 
 #[derive(Debug, Clone, Default)]
 pub struct FieldM {
-    pub name: Option<Regex>,
+    pub name: Option<LazyRegex>,
     pub pii: Option<Set<String>>,
     pub sensitive: Option<bool>,
-    pub ty: Option<Regex>,
+    pub ty: Option<LazyRegex>,
     pub encrypted: Option<bool>,
-    pub table: Option<Regex>,
+    pub table: Option<LazyRegex>,
 }
 
 #[derive(Debug, Clone)]

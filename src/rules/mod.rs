@@ -81,3 +81,24 @@ impl RuleSet {
         self.rules.iter().find(|r| r.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Built-in patterns compile lazily at run time, so this is where a broken one must show:
+    /// compiling each built-in rule file as a user file compiles every pattern now.
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        let mut checked = 0;
+        for (path, text) in embedded::EMBEDDED {
+            if load::GROUPS.contains(&path.split('/').next().unwrap_or_default()) {
+                if let Err(e) = load::compile(&format!("rules/{path}"), text, false) {
+                    panic!("{e:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 30, "only {checked} built-in rules found");
+    }
+}
