@@ -2,10 +2,10 @@
 //! which tags unsubscribe, open a preference centre, print the sender's address, or carry PII.
 
 use super::intern::intern;
+use super::tag_scanner::TagScanner;
 use super::yaml::{self, LoadError};
 use crate::document::{Emits, Role, TagKind};
 use crate::lazy_regex::LazyRegex;
-use regex_automata::{Anchored, Input, PatternID, meta};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -98,10 +98,8 @@ struct NamePattern {
 #[derive(Debug)]
 pub struct Registry {
     pub syntaxes: Vec<Syntax>,
-    /// Every syntax as one pattern of a multi-pattern regex (pattern `i` is `syntaxes[i]`):
-    /// one leftmost-first scan finds every tag and says which syntax it is, and each pattern
-    /// keeps its own `body` group, so no per-syntax regex is tried at each tag.
-    combined: meta::Regex,
+    /// All syntaxes, scanned as one leftmost-first alternation in file order.
+    scanner: TagScanner,
     pub dialects: Vec<Dialect>,
     tokens: HashMap<(&'static str, String), Vec<TokenInfo>>,
     names: Vec<NamePattern>,
@@ -131,34 +129,28 @@ impl Registry {
             LoadError::at(syntax.0, syntax.1, off, pattern.len(), msg)
         };
         let patterns: Vec<&str> = file.syntaxes.iter().map(|d| d.pattern.as_str()).collect();
-        let combined = meta::Regex::new_many(&patterns).map_err(|e| {
-            // Name the syntax at fault: the multi-pattern error only knows an index.
-            match file.syntaxes.iter().find(|d| meta::Regex::new(&d.pattern).is_err()) {
-                Some(d) => locate(&d.pattern, format!("syntax `{}`: invalid pattern: {e}", d.id)),
-                None => LoadError::at(syntax.0, syntax.1, 0, 0, format!("syntaxes do not combine: {e}")),
-            }
+        let scanner = TagScanner::new(&patterns).map_err(|e| match e.syntax.and_then(|i| file.syntaxes.get(i)) {
+            Some(d) => locate(&d.pattern, format!("syntax `{}`: {}", d.id, e.message)),
+            None => LoadError::at(
+                syntax.0,
+                syntax.1,
+                0,
+                0,
+                format!("syntaxes do not combine: {}", e.message),
+            ),
         })?;
-        let mut syntaxes = Vec::new();
-        for (i, def) in file.syntaxes.iter().enumerate() {
-            let has_body = PatternID::new(i)
-                .ok()
-                .and_then(|pid| combined.group_info().to_index(pid, "body"))
-                .is_some();
-            if !has_body {
-                return Err(locate(
-                    &def.pattern,
-                    format!("syntax `{}`: the pattern needs a `(?P<body>...)` group", def.id),
-                ));
-            }
-            syntaxes.push(Syntax {
+        let syntaxes = file
+            .syntaxes
+            .iter()
+            .map(|def| Syntax {
                 id: intern(&def.id),
                 family: intern(&def.family),
                 kind: def.kind,
-            });
-        }
+            })
+            .collect();
         let mut registry = Registry {
             syntaxes,
-            combined,
+            scanner,
             dialects: Vec::new(),
             tokens: HashMap::new(),
             names: Vec::new(),
@@ -229,36 +221,16 @@ impl Registry {
 
     /// Every tag in `text`, in order, non-overlapping.
     pub fn scan(&self, text: &str) -> Vec<RawTag> {
-        let mut out = Vec::new();
-        // Captures run only over each match's span, after the lazy DFA has found it.
-        let mut caps = self.combined.create_captures();
-        let mut input = Input::new(text);
-        while let Some(m) = self.combined.find(input.clone()) {
-            let (start, end) = (m.start(), m.end());
-            let pid = m.pattern();
-            self.combined.search_captures(
-                &input.clone().range(start..end).anchored(Anchored::Pattern(pid)),
-                &mut caps,
-            );
-            let body = caps
-                .get_group_by_name("body")
-                .filter(|_| caps.pattern() == Some(pid))
-                .map(|b| (b.start, b.end))
-                .unwrap_or((start, end));
-            out.push(RawTag {
-                start,
-                end,
-                syntax: pid.as_usize(),
-                body,
-            });
-            // An empty match must still move the search on, or it would be found forever.
-            let next = if end > start { end } else { next_char(text, end) };
-            if next > text.len() {
-                break;
-            }
-            input.set_start(next);
-        }
-        out
+        self.scanner
+            .scan(text)
+            .into_iter()
+            .map(|f| RawTag {
+                start: f.start,
+                end: f.end,
+                syntax: f.syntax,
+                body: f.body,
+            })
+            .collect()
     }
 
     /// Registry facts for a tag of `family` named `name` (normalised with [`tag_name`]).
@@ -290,13 +262,6 @@ impl Registry {
         }
         found
     }
-}
-
-/// The offset after the char at `at` (or `at + 1` past the end).
-fn next_char(text: &str, at: usize) -> usize {
-    text.get(at..)
-        .and_then(|r| r.chars().next())
-        .map_or(at + 1, |c| at + c.len_utf8())
 }
 
 /// The name a tag is known by: its first identifier, lower-cased, without sigils

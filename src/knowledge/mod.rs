@@ -6,6 +6,7 @@ pub mod embedded;
 pub mod intern;
 pub mod lexicon;
 pub mod secrets;
+pub mod tag_scanner;
 pub mod yaml;
 
 use dialects::Registry;
