@@ -392,18 +392,37 @@ pub fn parse(original: &str, masked: &str, tags: Vec<MergeTag>, doc: &mut Docume
     finish(cell.into_inner(), original, tags, doc);
 }
 
+/// The entities email markup uses around link and body text, decoded in one pass (eight
+/// chained `replace`s each copied the text, and decoded `&amp;lt;` twice, to `<`).
 fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
+    const ENTITIES: &[(&str, &str)] = &[
+        ("&nbsp;", " "),
+        ("&#160;", " "),
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&apos;", "'"),
+    ];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+            Some((e, to)) => {
+                out.push_str(to);
+                rest = &rest[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
     }
-    s.replace("&nbsp;", " ")
-        .replace("&#160;", " ")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
+    out.push_str(rest);
+    out
 }
 
 fn finish(mut st: State, original: &str, mut tags: Vec<MergeTag>, doc: &mut Document) {
@@ -470,10 +489,12 @@ fn place_tags(tags: &mut [MergeTag], st: &State) {
         } else {
             TagContext::Text
         };
+        // Start tags do not nest: only the last one starting at or before the tag can hold it.
         if matches!(tag.context, TagContext::Url | TagContext::Attribute)
-            && let Some(el) = st.elements.iter().rev().find(|e| e.span.contains(tag.span))
+            && let Some(i) = st.elements.partition_point(|e| e.span.start <= at).checked_sub(1)
+            && st.elements[i].span.contains(tag.span)
         {
-            tag.visible = el.visible;
+            tag.visible = st.elements[i].visible;
         }
     }
 }
@@ -505,6 +526,23 @@ mod tests {
         assert_eq!(&src[d.links[1].href_span.range()], "{{ unsubscribe_url }}");
         assert_eq!(d.merge_tags[0].context, TagContext::Url);
         assert_eq!(&src[d.anchor.range()], "</body>");
+    }
+
+    #[test]
+    fn entities_decode_once() {
+        assert_eq!(
+            decode_entities("Opt&nbsp;out &amp; AT&T &lt;b&gt;"),
+            "Opt out & AT&T <b>"
+        );
+        assert_eq!(
+            decode_entities("&amp;lt; is how you write &lt;"),
+            "&lt; is how you write <"
+        );
+        assert_eq!(
+            decode_entities("&copy; 2026 &#39;x&apos; &quot;y&quot; &"),
+            "&copy; 2026 'x' \"y\" &"
+        );
+        assert_eq!(decode_entities("plain é"), "plain é");
     }
 
     #[test]
