@@ -31,7 +31,7 @@ if [ "$INSTALL" = 1 ]; then
   if ! have hyperfine || [ ! -x /usr/bin/time ]; then
     apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null
   fi
-  if ! have rg || ! have ast-grep || ! have htmlhint; then
+  if ! have rg || ! have ast-grep || ! have htmlhint || ! have semgrep; then
     (cd "$TOOLS" && ./install_peers.sh)
   fi
 fi
@@ -67,6 +67,10 @@ if have htmlhint; then
   names+=(htmlhint)
   cmds+=("htmlhint --rulesdir $(q "$RULES/htmlhint/rules") --config $(q "$RULES/htmlhint/htmlhintrc.json") -f json --nocolor $(q "$CORPUS")")
 fi
+if have semgrep; then
+  names+=(semgrep)
+  cmds+=("env SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off semgrep scan --config $(q "$RULES/semgrep/email-rules.yml") --metrics=off --disable-version-check --json --quiet -j $THREADS $(q "$CORPUS")")
+fi
 names+=("inboxlint one file")
 cmds+=("$(q "$BIN") check $(q "$ONE") --format json")
 
@@ -100,6 +104,16 @@ for r in results:
     print(f"{name:<24} {r['mean']:>8.3f} {r['stddev'] or 0:>7.3f} {r['min']:>7.3f} {mbs:>8} "
           f"{int(rss.get(name, 0)) / 1024:>12.1f} {ratio:>13}")
 print("targets: inboxlint <= 0.7 s, >= 140 MB/s, peak RSS <= 64 MB, one file <= 15 ms; "
-      "ratios > 1 mean the tool is slower than inboxlint")
+      "ast-grep >= 10x, htmlhint >= 4x, semgrep >= 20x (ratios > 1 mean the tool is slower than inboxlint)")
+one = by.get("inboxlint one file")
+checks = [("inboxlint wall <= 0.7 s", ours <= 0.7), ("inboxlint >= 140 MB/s", size / 1e6 / ours >= 140),
+          ("inboxlint peak RSS <= 64 MB", int(rss.get("inboxlint", 0)) / 1024 <= 64)]
+if one:
+    checks.append(("one file <= 15 ms", one["mean"] <= 0.015))
+for peer, want in (("ast-grep", 10), ("htmlhint", 4), ("semgrep", 20)):
+    if peer in by:
+        checks.append((f"{peer} >= {want}x slower", by[peer]["mean"] / ours >= want))
+for name, ok in checks:
+    print(f"  {'hit ' if ok else 'MISS'} {name}")
 PY
 rm -rf "$OUT"
