@@ -73,8 +73,8 @@ impl<'a> Lint<'a> {
     fn clamp(&self, span: crate::source::Span) -> (usize, usize) {
         let text = self.source.source();
         let start = text.floor_boundary(span.start);
-        let mut end = span.end.clamp(start, text.text().len());
-        while !text.text().is_char_boundary(end) {
+        let mut end = span.end.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
             end += 1;
         }
         (start, end - start)
