@@ -210,3 +210,26 @@ fn stdin_with_a_filename() {
         "{text}"
     );
 }
+
+/// The class marker json reports for a file is located in the file's text even when the file
+/// has no findings, whose text the run does not keep whole (it used to say line 1, column 1).
+#[test]
+fn class_marker_of_a_clean_file_is_located() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let marked = "<html>\n<body>\n  <!-- inboxlint: transactional -->\n<p>Your receipt</p>\n</body></html>\n";
+    let filler = "<p>Thanks for your order.</p>\n".repeat(40);
+    std::fs::write(tmp.path().join("ok.html"), format!("{filler}{marked}")).expect("write");
+    let (v, code) = json(tmp.path(), &["."]);
+    assert_eq!(
+        v["diagnostics"],
+        serde_json::json!([]),
+        "the file must be clean for this test"
+    );
+    assert_eq!(code, 0);
+    let class = &v["files"][0]["class"];
+    assert_eq!(class["source"], "marker", "{v}");
+    let offset = filler.len() + marked.find("inboxlint:").expect("marker");
+    assert_eq!(class["span"]["offset"], offset);
+    assert_eq!(class["span"]["start"], serde_json::json!({"line": 43, "column": 8}));
+    assert_eq!(class["span"]["end"], serde_json::json!({"line": 43, "column": 32}));
+}

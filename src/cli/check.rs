@@ -1,6 +1,7 @@
 //! `inboxlint check`: discover, lint in parallel, render in order, exit with the right code.
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guard};
+use crate::document::ClassSource;
 use crate::engine::{Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
 use crate::report::json::FileInfo;
@@ -123,30 +124,57 @@ fn problem_diagnostic(p: walk::InputProblem) -> Diagnostic {
     }
 }
 
-/// Read and lint one file (`work` returns its text and findings, or `None` to skip it) so that a
-/// panic becomes an `internal/panic` finding on that file instead of ending the run.
+/// One file as linting leaves it.
+struct Linted {
+    text: String,
+    diagnostics: Vec<Diagnostic>,
+    /// The class marker comment, which json's `files` entry locates by line and column.
+    marker: Option<Span>,
+}
+
+impl Linted {
+    fn new(text: String, (diagnostics, marker): (Vec<Diagnostic>, Option<Span>)) -> Self {
+        Linted {
+            text,
+            diagnostics,
+            marker,
+        }
+    }
+
+    fn problem(p: walk::InputProblem) -> Self {
+        Linted {
+            text: p.display_text.clone(),
+            diagnostics: vec![problem_diagnostic(p)],
+            marker: None,
+        }
+    }
+}
+
+/// Read and lint one file (`work` returns it linted, or `None` to skip it) so that a panic
+/// becomes an `internal/panic` finding on that file instead of ending the run.
 fn lint_guarded(
     shown: String,
     path: &Path,
     forced_panic: Option<&std::ffi::OsStr>,
-    work: impl FnOnce() -> Option<(String, Vec<Diagnostic>)>,
+    work: impl FnOnce() -> Option<Linted>,
 ) -> Option<FileReport> {
     let outcome = guard::guarded(|| {
         if forced_panic.is_some_and(|name| path.file_name() == Some(name)) {
             panic!("forced by {} for this file", guard::FORCE_PANIC_ENV);
         }
-        work()
+        work().map(|linted| {
+            // Renderers read the source only to place and show findings, and the reports are
+            // all held until the run is sorted and printed: keep just the lines around what
+            // they will read (nothing of a clean file but its marker) and let the text go now.
+            let keep = linted.diagnostics.iter().flat_map(Diagnostic::source_extents);
+            let source = SourceText::excerpt(linted.text, keep.chain(linted.marker));
+            (source, linted.diagnostics)
+        })
     });
     match outcome {
-        Ok(Some((text, diagnostics))) => Some(FileReport {
+        Ok(Some((source, diagnostics))) => Some(FileReport {
             path: shown,
-            // Renderers read the source only to place findings: a clean file's text would only
-            // hold memory until the whole run is printed.
-            source: Arc::new(SourceText::new(if diagnostics.is_empty() {
-                String::new()
-            } else {
-                text
-            })),
+            source: Arc::new(source),
             diagnostics,
         }),
         Ok(None) => None,
@@ -208,16 +236,20 @@ pub fn run(args: CheckArgs) -> u8 {
     let config_errors: Mutex<Vec<LoadError>> = Mutex::new(Vec::new());
     // Each linted file's kind and class, for json's `files`.
     let file_infos: Mutex<Vec<FileInfo>> = Mutex::new(Vec::new());
-    let lint = |path: &Path, shown: &str, text: &str, profile: &crate::engine::Profile| -> Vec<Diagnostic> {
+    let lint = |path: &Path, shown: &str, text: &str, profile: &crate::engine::Profile| {
         let Some(linted) = linter.lint_file(path, text, profile) else {
-            return Vec::new();
+            return (Vec::new(), None);
+        };
+        let marker = match linted.class.source {
+            ClassSource::Marker { span: (start, end) } => Some(Span::new(start, end)),
+            _ => None,
         };
         file_infos.lock().unwrap_or_else(|p| p.into_inner()).push(FileInfo {
             path: shown.to_string(),
             kind: linted.kind,
             class: linted.class,
         });
-        linted.diagnostics
+        (linted.diagnostics, marker)
     };
     let forced_panic = guard::forced_panic_file();
     let mut reports: Vec<FileReport> = Vec::new();
@@ -250,11 +282,11 @@ pub fn run(args: CheckArgs) -> u8 {
                     let linted = lint_guarded(shown.clone(), &name, forced_panic.as_deref(), || {
                         match walk::decode(bytes, true) {
                             Read::Text(text) => {
-                                let diagnostics = lint(&name, &shown, &text, &profile);
-                                Some((text, diagnostics))
+                                let linted = lint(&name, &shown, &text, &profile);
+                                Some(Linted::new(text, linted))
                             }
                             Read::SkipBinary => None,
-                            Read::Problem(p) => Some((p.display_text.clone(), vec![problem_diagnostic(p)])),
+                            Read::Problem(p) => Some(Linted::problem(p)),
                         }
                     });
                     reports.extend(linted);
@@ -311,14 +343,14 @@ pub fn run(args: CheckArgs) -> u8 {
             lint_guarded(shown.clone(), &f.path, forced_panic.as_deref(), || {
                 match walk::read(&f.path, profile.config.max_file_size, f.explicit) {
                     Read::Text(text) => {
-                        let diagnostics = lint(&f.path, &shown, &text, &profile);
-                        Some((text, diagnostics))
+                        let linted = lint(&f.path, &shown, &text, &profile);
+                        Some(Linted::new(text, linted))
                     }
                     Read::SkipBinary => {
                         skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         None
                     }
-                    Read::Problem(p) => Some((p.display_text.clone(), vec![problem_diagnostic(p)])),
+                    Read::Problem(p) => Some(Linted::problem(p)),
                 }
             })
         })

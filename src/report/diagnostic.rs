@@ -58,7 +58,24 @@ pub struct Diagnostic {
     pub suppressed: Option<Suppression>,
 }
 
-/// All findings of one file, with the source they point into.
+impl Diagnostic {
+    /// The stretches of the source renderers read for this finding, for cutting an excerpt
+    /// ([`SourceText::excerpt`]). The primary span and the labels come as one span covering
+    /// them all: miette joins the snippets of labels whose contexts it deems to touch (a test
+    /// that, far down a file, joins nearly any two) and then reads all the text between them.
+    pub fn source_extents(&self) -> impl Iterator<Item = Span> + '_ {
+        let ends = |s: &Span| (s.start.min(s.end), s.start.max(s.end));
+        let (start, end) = self
+            .labels
+            .iter()
+            .map(|l| ends(&l.span))
+            .fold(ends(&self.span), |(a, b), (c, d)| (a.min(c), b.max(d)));
+        std::iter::once(Span::new(start, end)).chain(self.fix.as_ref().map(|f| f.span))
+    }
+}
+
+/// All findings of one file, with the source they point into. In `inboxlint check` the source
+/// is an excerpt by the time a report is rendered (see `cli::check`).
 #[derive(Debug, Clone)]
 pub struct FileReport {
     /// Path as shown to the user: relative to the working directory where possible.
@@ -93,5 +110,47 @@ impl Summary {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_extents_cover_labels_as_one_span_and_the_fix_apart() {
+        let d = Diagnostic {
+            rule: "r/x".into(),
+            severity: Severity::Error,
+            message: "m".into(),
+            help: None,
+            url: None,
+            span: Span::new(50, 55),
+            labels: vec![
+                Label {
+                    span: Span::new(90, 95),
+                    message: "after".into(),
+                },
+                Label {
+                    // Reversed spans still count by their ends.
+                    span: Span::new(20, 10),
+                    message: "before".into(),
+                },
+            ],
+            fix: Some(Fix {
+                description: "f".into(),
+                span: Span::new(300, 304),
+                replacement: String::new(),
+            }),
+            suppressed: None,
+        };
+        let extents: Vec<Span> = d.source_extents().collect();
+        assert_eq!(extents, vec![Span::new(10, 95), Span::new(300, 304)]);
+        let plain = Diagnostic {
+            labels: vec![],
+            fix: None,
+            ..d
+        };
+        assert_eq!(plain.source_extents().collect::<Vec<_>>(), vec![Span::new(50, 55)]);
     }
 }

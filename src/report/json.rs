@@ -6,6 +6,7 @@ use super::{Diagnostic, FileReport, Summary};
 use crate::document::{ClassInfo, ClassSource, FileKind};
 use crate::source::{SourceText, Span};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// What the linter decided about one file: listed in json's `files` so CI can see why a rule
 /// did or did not run (a template inferred transactional skips marketing-only rules).
@@ -47,8 +48,8 @@ struct JsonClass<'a> {
 }
 
 impl<'a> JsonFile<'a> {
-    fn new(info: &'a FileInfo, reports: &'a [FileReport]) -> Self {
-        let source = reports.iter().find(|r| r.path == info.path).map(|r| &r.source);
+    fn new(info: &'a FileInfo, sources: &HashMap<&str, &SourceText>) -> Self {
+        let source = sources.get(info.path.as_str());
         let c = &info.class;
         let (name, glob, reason, span) = match &c.source {
             ClassSource::Config { glob } => ("config", Some(glob.as_str()), None, None),
@@ -188,6 +189,12 @@ pub fn render(reports: &[FileReport], summary: &Summary) -> String {
 
 /// [`render`] with the `files` member filled: each linted file's kind and class, and why.
 pub fn render_with_files(reports: &[FileReport], summary: &Summary, files: &[FileInfo]) -> String {
+    // Looked up once per file: a scan of the reports for each would be quadratic.
+    let mut sources: HashMap<&str, &SourceText> = HashMap::with_capacity(reports.len());
+    for r in reports {
+        // The first report of a path wins, as a front-to-back search would find it.
+        sources.entry(r.path.as_str()).or_insert(&r.source);
+    }
     let doc = Document {
         version: VERSION,
         summary: JsonSummary {
@@ -196,7 +203,7 @@ pub fn render_with_files(reports: &[FileReport], summary: &Summary, files: &[Fil
             warnings: summary.warnings,
             infos: summary.infos,
         },
-        files: files.iter().map(|f| JsonFile::new(f, reports)).collect(),
+        files: files.iter().map(|f| JsonFile::new(f, &sources)).collect(),
         diagnostics: reports
             .iter()
             .flat_map(|r| r.diagnostics.iter().map(move |d| JsonDiagnostic::new(r, d)))

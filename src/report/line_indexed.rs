@@ -6,8 +6,11 @@
 //! run on that suffix, then shifts offsets and line numbers back, so the output stays
 //! byte-identical to the stock implementation while the cost drops to O(context). The one
 //! opt-in difference is [`LineIndexedSource::with_char_columns`].
+//!
+//! The same holds for an excerpt ([`SourceText::excerpt`]): the scan runs inside the window
+//! holding the span, which reaches far enough past it for miette's context lines.
 
-use crate::source::SourceText;
+use crate::source::{Segment, SourceText};
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 
@@ -18,13 +21,16 @@ pub struct LineIndexedSource {
     name: Option<String>,
     /// miette also ends a line at a lone `\r`, which [`SourceText::line_starts`] does not.
     /// Only files that contain one pay for a second table; the rest share the source's index.
+    /// Excerpts are never cut from such a text, so this is always about the full text.
     lone_cr_line_starts: Option<Vec<usize>>,
     char_columns: bool,
 }
 
 impl LineIndexedSource {
     pub fn new(source: Arc<SourceText>) -> Self {
-        let lone_cr_line_starts = miette_line_starts_if_lone_cr(source.text().as_bytes());
+        let lone_cr_line_starts = source
+            .full_text()
+            .and_then(|text| miette_line_starts_if_lone_cr(text.as_bytes()));
         LineIndexedSource {
             source,
             name: None,
@@ -54,21 +60,36 @@ impl LineIndexedSource {
         &self.source
     }
 
-    fn line_starts(&self) -> &[usize] {
+    /// Line starts relative to `segment`, as miette counts lines.
+    fn line_starts<'a>(&'a self, segment: &Segment<'a>) -> &'a [usize] {
         match &self.lone_cr_line_starts {
+            // Only a full source has this table, and its one segment starts at offset 0.
             Some(starts) => starts,
-            None => self.source.line_starts(),
+            None => segment.line_starts,
         }
     }
 
-    fn contents<'a>(&self, inner: &dyn SpanContents<'a>, shift: usize, lines: usize) -> MietteSpanContents<'a> {
-        let span = SourceSpan::new((inner.span().offset() + shift).into(), inner.span().len());
+    /// miette's answer for `segment.text[start..]`, moved back to the original's offsets and
+    /// line numbers; `skipped_lines` counts the segment's lines before `start`.
+    fn contents<'a>(
+        &self,
+        inner: &dyn SpanContents<'a>,
+        segment: &Segment<'a>,
+        start: usize,
+        skipped_lines: usize,
+    ) -> MietteSpanContents<'a> {
+        let local = inner.span().offset() + start;
+        let span = SourceSpan::new((local + segment.offset).into(), inner.span().len());
+        let lines = segment.first_line + skipped_lines;
         let (line, line_count) = (inner.line() + lines, inner.line_count() + lines);
         let mut column = inner.column();
         if self.char_columns && column > 0 {
             // A non-zero column is the byte distance from the line start to the span start.
-            let at = span.offset();
-            let before = &self.source.text().as_bytes()[at - column..at];
+            let before = segment
+                .text
+                .as_bytes()
+                .get(local.saturating_sub(column)..local)
+                .unwrap_or_default();
             column = before.iter().filter(|&&b| !is_utf8_continuation(b)).count();
         }
         match &self.name {
@@ -105,29 +126,29 @@ impl SourceCode for LineIndexedSource {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.source.text().as_bytes();
+        // Past the end the stock scanner returns odd contents or panics on a slice index, and
+        // outside an excerpt's windows there is nothing to scan; an error makes miette print a
+        // note instead of a snippet.
         let offset = span.offset();
-        // Past the end the stock scanner returns odd contents or panics on a slice index;
-        // an error makes miette print a note instead of a snippet.
-        if offset > text.len() {
-            return Err(MietteError::OutOfBounds);
-        }
-        let starts = self.line_starts();
-        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let segment = self.source.segment_at(offset).ok_or(MietteError::OutOfBounds)?;
+        let local = offset - segment.offset;
+        let starts = self.line_starts(&segment);
+        let line = starts.partition_point(|&s| s <= local).saturating_sub(1);
         // At least one line more than the context: the scanner computes `offset + len - 1`
         // with a saturating subtraction, which differs for a span at offset 0 of the slice.
         let skipped_lines = line.saturating_sub(context_lines_before.max(1));
-        let start = starts[skipped_lines];
-        let relative = SourceSpan::new((offset - start).into(), span.len());
-        let inner =
-            <[u8] as SourceCode>::read_span(&text[start..], &relative, context_lines_before, context_lines_after)?;
-        Ok(Box::new(self.contents(&*inner, start, skipped_lines)))
+        let start = starts.get(skipped_lines).copied().unwrap_or(0);
+        let text = segment.text.as_bytes().get(start..).unwrap_or_default();
+        let relative = SourceSpan::new((local - start).into(), span.len());
+        let inner = <[u8] as SourceCode>::read_span(text, &relative, context_lines_before, context_lines_after)?;
+        Ok(Box::new(self.contents(&*inner, &segment, start, skipped_lines)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Span;
     use miette::NamedSource;
 
     type Snapshot = (Vec<u8>, usize, usize, usize, usize, usize, Option<String>);
@@ -178,6 +199,85 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// An excerpt must answer every span that lies on the lines of a span it was cut for exactly
+    /// as the full source does, with up to `EXCERPT_CONTEXT_LINES` lines of context.
+    #[test]
+    fn read_span_on_an_excerpt_matches_the_full_source() {
+        let mut long = String::new();
+        for i in 0..40 {
+            long.push_str(&format!("ligne {i}: café 😀 <a href=\"x{i}\">ok</a>\n"));
+        }
+        long.push_str("fin é");
+        let crlf = long.replace('\n', "\r\n");
+        // Empty lines: the scanner reads a line further when the byte before a span's end is a
+        // line break, which the windows must allow for.
+        let blank = "\n".repeat(30);
+        let blank_crlf = "\r\n".repeat(30);
+        let mut checked = 0;
+        for text in [long.as_str(), crlf.as_str(), blank.as_str(), blank_crlf.as_str()] {
+            let at = |line: usize| text.split_inclusive('\n').take(line).map(str::len).sum::<usize>();
+            let keep_sets = [
+                vec![Span::new(at(20) + 3, at(20) + 9)],
+                vec![Span::empty(0), Span::empty(text.len())],
+                vec![
+                    Span::new(at(5), at(8) + 2),
+                    Span::empty(at(11)),
+                    Span::new(at(30) + 1, at(31)),
+                ],
+                vec![Span::new(at(39), text.len())],
+            ];
+            for keep in keep_sets {
+                let full = Arc::new(SourceText::new(text));
+                let part = Arc::new(SourceText::excerpt(text.to_string(), keep.iter().copied()));
+                assert!(part.is_excerpt());
+                let sources = [
+                    (
+                        LineIndexedSource::named("f.html", full.clone()).with_char_columns(),
+                        LineIndexedSource::named("f.html", part.clone()).with_char_columns(),
+                    ),
+                    (
+                        LineIndexedSource::new(full.clone()),
+                        LineIndexedSource::new(part.clone()),
+                    ),
+                ];
+                for k in &keep {
+                    let (first, last) = (full.line_index(k.start), full.line_index(k.end));
+                    let from = full.line_starts()[first];
+                    // Up to the end of the last line, its line break left out: miette treats a
+                    // span ending inside or after it as ending on the next line, which the
+                    // window only covers for up to EXCERPT_CONTEXT_LINES - 1 lines of context.
+                    let to = full
+                        .line_starts()
+                        .get(last + 1)
+                        .map_or(text.len(), |&s| if text[..s].ends_with("\r\n") { s - 2 } else { s - 1 });
+                    for offset in from..=to {
+                        for len in [0, 1, 2, 7, 64] {
+                            if offset + len > to || !text.is_char_boundary(offset) {
+                                continue;
+                            }
+                            let span = SourceSpan::new(offset.into(), len);
+                            for (before, after) in [(0, 0), (1, 1), (2, 2), (1, 0), (0, 2), (2, 1)] {
+                                for (whole, cut) in &sources {
+                                    let want = snapshot(whole.read_span(&span, before, after));
+                                    let got = snapshot(cut.read_span(&span, before, after));
+                                    assert_eq!(got, want, "{keep:?}: {offset}+{len}, context {before}/{after}");
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                // Outside the windows: miette gets an error, not a guess and not a panic.
+                let gap = (0..text.len()).find(|&o| part.segment_at(o).is_none());
+                if let Some(o) = gap {
+                    let cut = LineIndexedSource::new(part.clone());
+                    assert!(cut.read_span(&SourceSpan::new(o.into(), 1), 1, 1).is_err());
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]

@@ -334,6 +334,104 @@ pub(crate) mod tests {
         assert_eq!(summary_line(&[], &clean), "All checks passed (1 file checked).");
     }
 
+    /// `inboxlint check` renders from excerpts cut by `Diagnostic::source_extents`: every format
+    /// must come out as from the full texts, with far-apart labels (which miette may join into
+    /// one snippet), fixes, spans at 0 and EOF, multi-byte text and CRLF line breaks.
+    #[test]
+    fn every_format_renders_the_same_from_excerpts() {
+        fn compact(reports: &[FileReport]) -> Vec<FileReport> {
+            reports
+                .iter()
+                .map(|r| FileReport {
+                    source: Arc::new(SourceText::excerpt(
+                        r.source.text().to_string(),
+                        r.diagnostics.iter().flat_map(Diagnostic::source_extents),
+                    )),
+                    ..r.clone()
+                })
+                .collect()
+        }
+        let mut lf = String::new();
+        for i in 0..80 {
+            lf.push_str(&format!(
+                "<p>ligne {i}: café 😀 <a href=\"http://x{i}.example/\">ok</a></p>\n"
+            ));
+        }
+        lf.push_str("<footer>fin — no newline</footer>");
+        let crlf = lf.replace('\n', "\r\n");
+        let mut reports = sample_reports();
+        for (path, text) in [("emails/lf.html", &lf), ("emails/crlf.html", &crlf)] {
+            let at = |needle: &str| text.find(needle).unwrap_or(0);
+            let spans = [
+                span_of(text, "ligne 30: café"),
+                span_of(text, "😀 <a href=\"http://x31"),
+                Span::empty(at("<p>ligne 40")),
+                span_of(text, "http://x70.example/"),
+                Span::new(at("ligne 10"), at("ligne 12")),
+                Span::empty(text.len()),
+                Span::new(text.len() - 6, text.len()),
+                Span::new(0, 3),
+                Span::empty(at("\n<p>ligne 55")),
+            ];
+            // Labels join places between lines 10 and 70 only: one joining the first line to the
+            // last would make the excerpt the whole text.
+            let middle = [0, 1, 2, 3, 4, 8];
+            let mut diagnostics = Vec::new();
+            for (i, span) in spans.iter().enumerate() {
+                let label = |k: usize| Label {
+                    span: spans[middle[(i + k) % middle.len()]],
+                    message: format!("related place {k}"),
+                };
+                let labels = match i % 3 {
+                    _ if !middle.contains(&i) => vec![],
+                    0 => vec![],
+                    1 => vec![label(3)],
+                    _ => vec![label(2), label(5)],
+                };
+                diagnostics.push(Diagnostic {
+                    rule: "template/test".into(),
+                    severity: [Severity::Error, Severity::Warning, Severity::Info][i % 3],
+                    message: format!("span {i}"),
+                    help: Some("a help text".into()),
+                    url: Some("https://inboxlint.dev/rules/template/test".into()),
+                    span: *span,
+                    labels,
+                    fix: (i % 2 == 0).then(|| Fix {
+                        description: "replace".into(),
+                        span: spans[(i + 4) % spans.len()],
+                        replacement: "x".into(),
+                    }),
+                    suppressed: None,
+                });
+            }
+            reports.push(FileReport {
+                path: path.into(),
+                source: Arc::new(SourceText::new(text.as_str())),
+                diagnostics,
+            });
+        }
+        let excerpts = compact(&reports);
+        assert!(
+            excerpts[2..].iter().all(|r| r.source.is_excerpt()),
+            "the test must cut something"
+        );
+        let summary = Summary::of(&reports, files_checked());
+        for opts in [
+            RenderOptions::default(),
+            RenderOptions {
+                show_suppressed: true,
+                width: 60,
+                ..RenderOptions::default()
+            },
+        ] {
+            for &format in Format::ALL {
+                let want = render(format, &reports, &summary, &opts);
+                let got = render(format, &excerpts, &summary, &opts);
+                assert_eq!(got, want, "{format:?}");
+            }
+        }
+    }
+
     #[test]
     fn format_names_round_trip() {
         for f in Format::ALL {
