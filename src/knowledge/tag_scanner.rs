@@ -181,7 +181,6 @@ impl TagScanner {
             self.regex.find_iter(text).for_each(&mut push);
             return out;
         };
-        let mut cache = self.regex.create_cache();
         let bytes = text.as_bytes();
         // Each source's next candidate, kept while it is not behind the scan.
         let (mut long, mut byte) = (starts.next_long(bytes, 0), starts.next_byte(bytes, 0));
@@ -197,7 +196,8 @@ impl TagScanner {
                 break;
             };
             let input = Input::new(text).range(from..).anchored(Anchored::Yes);
-            match self.regex.search_with(&mut cache, &input) {
+            // The regex's own per-thread cache: its lazy DFA stays built from file to file.
+            match self.regex.search(&input) {
                 // Every pattern has a non-empty start literal, so a match is never empty.
                 Some(m) if m.end() > m.start() => {
                     at = m.end();
