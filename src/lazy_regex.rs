@@ -43,6 +43,11 @@ impl LazyRegex {
         Ok(LazyRegex(Arc::new(Inner { pattern, compiled })))
     }
 
+    /// Identifies this regex and its clones (not equal patterns compiled apart).
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0.pattern
     }

@@ -17,7 +17,7 @@ fn lint(rule: &str, file: &str, text: &str, esp: &[&str], files: &[(&str, &str)]
     let profile = Profile {
         config,
         knowledge: Knowledge::builtin().expect("knowledge"),
-        rules: Arc::new(RuleSet { rules: vec![rule] }),
+        rules: Arc::new(RuleSet::new(vec![rule])),
     };
     let linter = Linter::new(Overrides {
         isolated: true,

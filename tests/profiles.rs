@@ -55,7 +55,7 @@ fn fired(profiles: &[&str], text: &str) -> Vec<String> {
     let profile = Profile {
         config,
         knowledge: base.knowledge.clone(),
-        rules: Arc::new(RuleSet { rules }),
+        rules: Arc::new(RuleSet::new(rules)),
     };
     let mut ids: Vec<String> = linter
         .lint_source(Path::new("mail.html"), text, &profile)

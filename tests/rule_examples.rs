@@ -71,9 +71,7 @@ examples:
     let profile = inboxlint::engine::Profile {
         config: inboxlint::workspace::config::Resolved::defaults(std::env::temp_dir()),
         knowledge: base.knowledge.clone(),
-        rules: std::sync::Arc::new(RuleSet {
-            rules: vec![rule.clone()],
-        }),
+        rules: std::sync::Arc::new(RuleSet::new(vec![rule.clone()])),
     };
     let failures = check_rule(&linter, &profile, &rule);
     assert_eq!(failures.len(), 1);

@@ -38,7 +38,7 @@ fn profile(tweak: impl FnOnce(&mut Resolved)) -> (Linter, Profile) {
     let profile = Profile {
         config,
         knowledge: base.knowledge.clone(),
-        rules: Arc::new(RuleSet { rules }),
+        rules: Arc::new(RuleSet::new(rules)),
     };
     (linter, profile)
 }

@@ -112,7 +112,7 @@ pub fn run(args: TestArgs) -> u8 {
     let profile = Profile {
         config: Resolved::defaults(std::env::current_dir().unwrap_or_default()),
         knowledge,
-        rules: Arc::new(RuleSet { rules: rules.clone() }),
+        rules: Arc::new(RuleSet::new(rules.clone())),
     };
     let examples: usize = rules.iter().map(|r| r.invalid.len() + r.valid.len()).sum();
     let mut out = String::new();

@@ -6,8 +6,11 @@ use crate::document::{Document, Purpose, Value};
 use crate::knowledge::Knowledge;
 use crate::knowledge::address;
 use crate::knowledge::dialects::tag_name;
+use crate::lazy_regex::LazyRegex;
 use crate::report::Severity;
+use crate::rules::RuleSet;
 use crate::rules::compiled::*;
+use crate::rules::setting_patterns::{SettingHits, SettingPatterns};
 use crate::source::Span;
 use std::cell::OnceCell;
 
@@ -52,6 +55,10 @@ pub struct Evaluator<'a> {
     /// ESPs named in config `esp:` (lower-case dialect ids).
     pub esp: &'a [String],
     related: Option<Related<'a>>,
+    /// The rule set's setting path/key patterns, matched once per setting; without it each
+    /// matcher runs its own regexes.
+    setting_patterns: Option<&'a RuleSet>,
+    setting_hits: OnceCell<SettingHits>,
     visible_text: OnceCell<Joined>,
     all_text: OnceCell<Joined>,
     template: OnceCell<Option<TemplateUse>>,
@@ -167,6 +174,8 @@ impl<'a> Evaluator<'a> {
             address,
             esp: &[],
             related: None,
+            setting_patterns: None,
+            setting_hits: OnceCell::new(),
             visible_text: OnceCell::new(),
             all_text: OnceCell::new(),
             template: OnceCell::new(),
@@ -177,6 +186,31 @@ impl<'a> Evaluator<'a> {
     pub fn with_esp(mut self, esp: &'a [String]) -> Self {
         self.esp = esp;
         self
+    }
+
+    /// Setting matchers consult `rules`' pattern sets (built when a setting is first matched).
+    pub fn with_setting_patterns(mut self, rules: &'a RuleSet) -> Self {
+        self.setting_patterns = Some(rules);
+        self
+    }
+
+    fn setting_patterns(&self) -> Option<(&SettingPatterns, &SettingHits)> {
+        let p = self.setting_patterns?.setting_patterns();
+        Some((p, self.setting_hits.get_or_init(|| p.hits(&self.doc.settings))))
+    }
+
+    fn path_matches(&self, re: &LazyRegex, i: usize, path: &str) -> bool {
+        match self.setting_patterns() {
+            Some((p, hits)) => p.path_matches(hits, re, i, path),
+            None => re.is_match(path),
+        }
+    }
+
+    fn key_matches(&self, re: &LazyRegex, i: usize, key: &str) -> bool {
+        match self.setting_patterns() {
+            Some((p, hits)) => p.key_matches(hits, re, i, key),
+            None => re.is_match(key),
+        }
     }
 
     /// How to read files the document refers to; without it cross-file detectors match nothing.
@@ -495,10 +529,13 @@ impl<'a> Evaluator<'a> {
     fn settings(&self, m: &SettingM) -> Vec<Match> {
         let mut out = Vec::new();
         for (i, s) in self.doc.settings.iter().enumerate() {
-            if m.path.as_ref().is_some_and(|globs| !globs.is_match(&s.path)) {
+            if m.path
+                .as_ref()
+                .is_some_and(|globs| !self.path_matches(globs, i, &s.path))
+            {
                 continue;
             }
-            if m.key.as_ref().is_some_and(|r| !r.is_match(&s.key)) {
+            if m.key.as_ref().is_some_and(|r| !self.key_matches(r, i, &s.key)) {
                 continue;
             }
             let text = value_text(&s.value);

@@ -188,7 +188,7 @@ impl Linter {
         Ok(Profile {
             config,
             knowledge,
-            rules: Arc::new(RuleSet { rules }),
+            rules: Arc::new(RuleSet::new(rules)),
         })
     }
 
@@ -292,7 +292,8 @@ impl Linter {
         let read_related = |reference: &str| read_related(&base, reference, files);
         let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref())
             .with_esp(&profile.config.esp)
-            .with_related(&read_related);
+            .with_related(&read_related)
+            .with_setting_patterns(&profile.rules);
         let mut ran: Vec<String> = out.iter().map(|d| d.rule.clone()).collect();
         for rule in &profile.rules.rules {
             let Some(severity) = self.applies(rule, &doc, profile, &abs) else {

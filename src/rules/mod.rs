@@ -5,13 +5,15 @@ pub mod docs;
 pub mod load;
 pub mod schema;
 pub mod selector;
+pub mod setting_patterns;
 
 pub use compiled::{Matcher, Mode, Rule};
 
 use crate::knowledge::embedded;
 use crate::knowledge::yaml::LoadError;
+use setting_patterns::SettingPatterns;
 use std::path::Path;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 /// Rules from a user directory, and the (path, text) of its `esp/*.yaml` dialect files.
 pub type UserRules = (Vec<Rule>, Vec<(String, String)>);
@@ -20,9 +22,23 @@ pub type UserRules = (Vec<Rule>, Vec<(String, String)>);
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Built on the first config a profile lints; templates never need it.
+    setting_patterns: OnceLock<Arc<SettingPatterns>>,
 }
 
 impl RuleSet {
+    pub fn new(rules: Vec<Rule>) -> RuleSet {
+        RuleSet {
+            rules,
+            setting_patterns: OnceLock::new(),
+        }
+    }
+
+    pub fn setting_patterns(&self) -> &SettingPatterns {
+        self.setting_patterns
+            .get_or_init(|| Arc::new(SettingPatterns::of(&self.rules)))
+    }
+
     pub fn builtin() -> Result<Arc<RuleSet>, LoadError> {
         static BUILTIN: LazyLock<Result<Arc<RuleSet>, LoadError>> = LazyLock::new(|| {
             let mut rules = Vec::new();
@@ -33,7 +49,7 @@ impl RuleSet {
                 }
             }
             rules.sort_by(|a, b| a.id.cmp(&b.id));
-            Ok(Arc::new(RuleSet { rules }))
+            Ok(Arc::new(RuleSet::new(rules)))
         });
         BUILTIN.clone()
     }
