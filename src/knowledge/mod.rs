@@ -1,6 +1,7 @@
 //! What parsing and rules both consult: ESP dialects, lexicons, detectors.
 
 pub mod address;
+mod anchored_dfa;
 pub mod dialects;
 pub mod embedded;
 pub mod intern;

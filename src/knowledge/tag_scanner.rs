@@ -7,10 +7,13 @@
 //! backwards DFA run to find its start. Here candidates come from the syntaxes' literal
 //! prefixes: the multi-byte ones through one Aho-Corasick searcher (SIMD, ~3 GB/s), the
 //! one-byte ones through `memchr` (a one-byte literal among them made Aho-Corasick 5× slower).
-//! The regex only confirms a candidate with an anchored, forward-only search. The first
-//! candidate that matches is the leftmost match, and an anchored multi-pattern search prefers
-//! the syntax listed first, as the alternation does.
+//! A hand-stepped anchored DFA ([`AnchoredDfa`]) confirms each candidate, forward only. The
+//! first candidate that matches is the leftmost match, and an anchored leftmost-first search
+//! prefers the syntax listed first, as the alternation does. An attempt still undecided after a
+//! few KB (an unclosed `{{`) is settled by the regex's unanchored search from that candidate,
+//! and a file with many of them is scanned by that search alone, so the scan stays linear.
 
+use super::anchored_dfa::{AnchoredDfa, Attempt};
 use aho_corasick::{AhoCorasick, Input as AcInput, MatchKind};
 use regex_automata::{Anchored, Input, PatternID, meta};
 use std::sync::OnceLock;
@@ -19,6 +22,8 @@ use std::sync::OnceLock;
 pub struct TagScanner {
     /// Pattern `i` is syntax `i`.
     regex: meta::Regex,
+    /// The same patterns, for anchored attempts at candidates.
+    anchored: Option<AnchoredDfa>,
     /// Where a tag of any syntax can start; `None` when some syntax has no finite set of start
     /// literals (or more one-byte ones than `memchr` takes), and the regex then scans alone.
     starts: Option<Starts>,
@@ -48,6 +53,9 @@ impl BodyRegex {
         Some((body.start, body.end))
     }
 }
+
+/// Undecided attempts a file may have before the rest is scanned by the regex alone.
+const MAX_UNDECIDED: usize = 8;
 
 #[derive(Debug)]
 struct Starts {
@@ -161,7 +169,12 @@ impl TagScanner {
                 regex: OnceLock::new(),
             })
             .collect();
-        Ok(TagScanner { regex, starts, bodies })
+        Ok(TagScanner {
+            regex,
+            anchored: AnchoredDfa::new(patterns),
+            starts,
+            bodies,
+        })
     }
 
     /// Every tag in `text`, in order, non-overlapping.
@@ -177,15 +190,21 @@ impl TagScanner {
                 body,
             });
         };
-        let Some(starts) = &self.starts else {
+        let (Some(starts), Some(anchored)) = (&self.starts, &self.anchored) else {
             self.regex.find_iter(text).for_each(&mut push);
             return out;
         };
         let bytes = text.as_bytes();
         // Each source's next candidate, kept while it is not behind the scan.
         let (mut long, mut byte) = (starts.next_long(bytes, 0), starts.next_byte(bytes, 0));
+        let mut undecided = 0;
         let mut at = 0;
         while at < text.len() {
+            if undecided > MAX_UNDECIDED {
+                // Many long-running attempts (unclosed openers): one linear pass for the rest.
+                self.regex.find_iter(Input::new(text).range(at..)).for_each(&mut push);
+                break;
+            }
             if long.is_some_and(|p| p < at) {
                 long = starts.next_long(bytes, at);
             }
@@ -195,15 +214,25 @@ impl TagScanner {
             let Some(from) = long.into_iter().chain(byte).min() else {
                 break;
             };
-            let input = Input::new(text).range(from..).anchored(Anchored::Yes);
-            // The regex's own per-thread cache: its lazy DFA stays built from file to file.
-            match self.regex.search(&input) {
+            match anchored.attempt(text, from) {
                 // Every pattern has a non-empty start literal, so a match is never empty.
-                Some(m) if m.end() > m.start() => {
-                    at = m.end();
-                    push(m);
+                Attempt::Match(end, pattern) if end > from => {
+                    at = end;
+                    push(regex_automata::Match::new(pattern, from..end));
                 }
-                _ => at = from + 1,
+                Attempt::Match(..) | Attempt::NoMatch => at = from + 1,
+                Attempt::Unknown => {
+                    undecided += 1;
+                    // No tag starts between the scan and this candidate, as no literal does:
+                    // the leftmost match from here is the next tag.
+                    match self.regex.search(&Input::new(text).range(from..)) {
+                        Some(m) if m.end() > m.start() => {
+                            at = m.end();
+                            push(m);
+                        }
+                        _ => break,
+                    }
+                }
             }
         }
         out
@@ -329,6 +358,18 @@ mod tests {
             let text = parts.concat();
             prop_assert_eq!(scanner.scan(&text), alternation(&patterns, &text), "{:?}", text);
         });
+    }
+
+    /// Unclosed openers far from their (missing) closers: undecided attempts, their fallback
+    /// and the switch to the regex alone all give the alternation's tags.
+    #[test]
+    fn unclosed_openers_scan_like_one_alternation() {
+        let s = TagScanner::new(PATTERNS).expect("builds");
+        let few = format!("{{{{ *|A|* {} {{{{ ok }}}} %NAME%", "x".repeat(5000));
+        let many = format!("{}{}{{{{ end }}}}", "{{ *|A|* %%B%% ".repeat(2000), "y".repeat(5000));
+        for text in [few, many] {
+            assert_eq!(s.scan(&text), alternation(PATTERNS, &text));
+        }
     }
 
     #[test]
