@@ -141,27 +141,18 @@ forbid:
         );
         assert!(doc.settings.len() >= 3);
         let hits = patterns.hits(&doc.settings);
-        let mut leaves = Vec::new();
-        let mut unused = Vec::new();
-        collect(&rule.matcher, &mut leaves, &mut unused);
-        let mut keys = Vec::new();
-        collect(&rule.matcher, &mut Vec::new(), &mut keys);
+        let (mut paths, mut keys) = (Vec::new(), Vec::new());
+        collect(&rule.matcher, &mut paths, &mut keys);
         for (i, s) in doc.settings.iter().enumerate() {
-            for re in &leaves {
-                assert_eq!(
-                    patterns.path_matches(&hits, re, i, &s.path),
-                    re.is_match(&s.path),
-                    "{}",
-                    s.path
-                );
-            }
-            for re in &keys {
-                assert_eq!(
-                    patterns.key_matches(&hits, re, i, &s.key),
-                    re.is_match(&s.key),
-                    "{}",
-                    s.key
-                );
+            let cases = paths
+                .iter()
+                .map(|re| (re, &s.path, patterns.path_matches(&hits, re, i, &s.path)));
+            let cases = cases.chain(
+                keys.iter()
+                    .map(|re| (re, &s.key, patterns.key_matches(&hits, re, i, &s.key))),
+            );
+            for (re, haystack, by_set) in cases {
+                assert_eq!(by_set, re.is_match(haystack), "{} on {haystack}", re.as_str());
             }
         }
         // A regex the set does not know is run on its own.
