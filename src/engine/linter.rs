@@ -127,11 +127,14 @@ impl Linter {
         if let Some(p) = &self.overrides.profiles {
             config.profiles = p.clone();
         }
-        let builtin_rules = RuleSet::builtin().map_err(|e| vec![e])?;
+        // The built-in rules and knowledge parse ~60 YAML files between them: on two threads,
+        // a one-file run starts linting sooner.
+        let (builtin_rules, builtin_knowledge) = rayon::join(RuleSet::builtin, Knowledge::builtin);
+        let builtin_rules = builtin_rules.map_err(|e| vec![e])?;
         if config.rule_dirs.is_empty() {
             return Ok(Profile {
                 config,
-                knowledge: Knowledge::builtin().map_err(|e| vec![e])?,
+                knowledge: builtin_knowledge.map_err(|e| vec![e])?,
                 rules: builtin_rules,
             });
         }
