@@ -58,12 +58,13 @@ fn config() -> String {
     s
 }
 
-/// A subscriber schema with many tables.
+/// A subscriber schema with many tables, each with an unencrypted SSN column, so the
+/// personal-data rule's reporting path is measured too.
 fn schema() -> String {
     let mut s = String::new();
     for i in 0..150 {
         s.push_str(&format!(
-            "CREATE TABLE subscribers_{i} (\n  id BIGSERIAL PRIMARY KEY,\n  email VARCHAR(64) NOT NULL,\n  first_name TEXT,\n  consent_at TIMESTAMP,\n  phone VARCHAR(20)\n);\nCREATE INDEX idx_{i} ON subscribers_{i} (email);\n"
+            "CREATE TABLE subscribers_{i} (\n  id BIGSERIAL PRIMARY KEY,\n  email VARCHAR(64) NOT NULL,\n  first_name TEXT,\n  consent_at TIMESTAMP,\n  phone VARCHAR(20),\n  ssn VARCHAR(11)\n);\nCREATE INDEX idx_{i} ON subscribers_{i} (email);\n"
         ));
     }
     s
