@@ -2,7 +2,7 @@
 //! per-branch severity, `anywhere`, byte windows, configured ESPs, tags inside config values,
 //! and a campaign config's template read across files.
 
-use inboxlint::engine::{Linter, Overrides, Profile};
+use inboxlint::engine::{LintAs, Linter, Overrides, Profile};
 use inboxlint::knowledge::Knowledge;
 use inboxlint::report::{Diagnostic, Severity};
 use inboxlint::rules::{RuleSet, load};
@@ -25,7 +25,7 @@ fn lint(rule: &str, file: &str, text: &str, esp: &[&str], files: &[(&str, &str)]
     });
     let (k, f) = kind::classify(Path::new(file)).expect("known kind");
     let files: Vec<(String, String)> = files.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    linter.lint_with_files(Path::new(file), text, k, f, &profile, None, &files)
+    linter.lint_as(Path::new(file), text, &profile, &LintAs::new(k, f).files(&files))
 }
 
 const HEAD: &str = "id: t/x\ntitle: t\nseverity: error\nmessage: \"{key}\"\nhelp: h\nrefs: [x]\nexamples: { invalid: [], valid: [] }\n";

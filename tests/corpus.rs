@@ -2,17 +2,9 @@
 //! Skips cleanly when `../shared/corpus` is not beside the project.
 
 use assert_cmd::Command;
-use std::path::PathBuf;
 
-fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
-}
+mod common;
+use common::corpus;
 
 fn check_json(dir: &std::path::Path, sub: &str) -> serde_json::Value {
     let out = Command::cargo_bin("inboxlint")

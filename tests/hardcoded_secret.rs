@@ -2,7 +2,7 @@
 //! credentials warnings, and values from elsewhere or placeholders nothing at all.
 
 use inboxlint::document::{FileKind, Format};
-use inboxlint::engine::{Linter, Overrides};
+use inboxlint::engine::{LintAs, Linter, Overrides};
 use inboxlint::report::Severity;
 use std::path::Path;
 
@@ -18,7 +18,7 @@ fn secret_findings(file: &str, text: &str) -> Vec<(Severity, String)> {
         Format::Yaml
     };
     linter
-        .lint_as(Path::new(file), text, FileKind::Config, format, &profile, None)
+        .lint_as(Path::new(file), text, &profile, &LintAs::new(FileKind::Config, format))
         .into_iter()
         .filter(|d| d.rule == "security/hardcoded-secret")
         .map(|d| (d.severity, text[d.span.start..d.span.end].to_string()))

@@ -6,11 +6,14 @@
 //! Skips cleanly when `../shared/corpus` is absent.
 
 use inboxlint::document::MessageClass;
-use inboxlint::engine::{Linter, Overrides};
+use inboxlint::engine::{LintAs, Linter, Overrides};
 use inboxlint::workspace::kind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+mod common;
+use common::corpus;
 
 const HEADLINE: &[&str] = &[
     "canspam/unsubscribe-missing",
@@ -43,16 +46,6 @@ struct Label {
     /// Why the file is labelled so (what a reviewer saw).
     #[allow(dead_code)]
     note: String,
-}
-
-fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
 }
 
 fn labels() -> Vec<Label> {
@@ -99,7 +92,7 @@ fn labelled_corpus_files_produce_what_a_reviewer_expects() {
             None => None,
         };
         let found: Vec<String> = linter
-            .lint_as(&path, &text, k, f, &profile, class)
+            .lint_as(&path, &text, &profile, &LintAs::new(k, f).class(class))
             .into_iter()
             .filter(|d| d.suppressed.is_none())
             .map(|d| d.rule)

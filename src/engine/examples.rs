@@ -1,7 +1,7 @@
 //! Runs a rule's own examples: every `invalid` example must yield the rule, every `valid` one
 //! must not. `cargo test` and `inboxlint test` share this.
 
-use super::linter::{Linter, Profile};
+use super::linter::{LintAs, Linter, Profile};
 use crate::document::MessageClass;
 use crate::rules::Rule;
 use crate::workspace::kind;
@@ -62,7 +62,12 @@ pub fn check_rule(linter: &Linter, profile: &Profile, rule: &Rule) -> Vec<Exampl
                 &local
             };
             let found: Vec<_> = linter
-                .lint_with_files(path, &ex.code, k, f, profile, class, &ex.files)
+                .lint_as(
+                    path,
+                    &ex.code,
+                    profile,
+                    &LintAs::new(k, f).class(class).files(&ex.files),
+                )
                 .into_iter()
                 .filter(|d| d.rule == rule.id && d.suppressed.is_none())
                 .collect();

@@ -66,6 +66,35 @@ pub struct Linted {
     pub ran: Vec<String>,
 }
 
+/// How to read one source when its path does not decide it: kind and format, a forced message
+/// class, and the files it refers to (path as written → text), looked up before the disk.
+#[derive(Debug, Clone, Copy)]
+pub struct LintAs<'a> {
+    pub kind: FileKind,
+    pub format: Format,
+    pub class: Option<crate::document::MessageClass>,
+    pub files: &'a [(String, String)],
+}
+
+impl<'a> LintAs<'a> {
+    pub fn new(kind: FileKind, format: Format) -> Self {
+        LintAs {
+            kind,
+            format,
+            class: None,
+            files: &[],
+        }
+    }
+
+    pub fn class(self, class: Option<crate::document::MessageClass>) -> Self {
+        LintAs { class, ..self }
+    }
+
+    pub fn files(self, files: &'a [(String, String)]) -> Self {
+        LintAs { files, ..self }
+    }
+}
+
 impl Linter {
     pub fn new(overrides: Overrides) -> Linter {
         Linter {
@@ -214,51 +243,23 @@ impl Linter {
     /// [`Linter::lint_source`] with the file's kind and class; None when inboxlint does not read it.
     pub fn lint_file(&self, path: &Path, text: &str, profile: &Profile) -> Option<Linted> {
         let (kind, format) = self.kind_of(path, profile)?;
-        Some(self.lint_detailed(path, text, kind, format, profile, None, &[]))
+        Some(self.lint_detailed(path, text, profile, &LintAs::new(kind, format)))
     }
 
-    /// Lint with an explicit kind and format; `class` forces the message class (rule examples).
-    pub fn lint_as(
-        &self,
-        path: &Path,
-        text: &str,
-        kind: FileKind,
-        format: Format,
-        profile: &Profile,
-        class: Option<crate::document::MessageClass>,
-    ) -> Vec<Diagnostic> {
-        self.lint_with_files(path, text, kind, format, profile, class, &[])
+    /// Lint with an explicit kind and format (and, for rule examples, a forced class and the
+    /// files the document refers to).
+    pub fn lint_as(&self, path: &Path, text: &str, profile: &Profile, how: &LintAs<'_>) -> Vec<Diagnostic> {
+        self.lint_detailed(path, text, profile, how).diagnostics
     }
 
-    /// `lint_as`, where files the document refers to (a campaign's template) are looked up in
-    /// `files` (path as written → text) before the disk. Rule examples carry their files here.
-    #[allow(clippy::too_many_arguments)]
-    pub fn lint_with_files(
-        &self,
-        path: &Path,
-        text: &str,
-        kind: FileKind,
-        format: Format,
-        profile: &Profile,
-        class: Option<crate::document::MessageClass>,
-        files: &[(String, String)],
-    ) -> Vec<Diagnostic> {
-        self.lint_detailed(path, text, kind, format, profile, class, files)
-            .diagnostics
-    }
-
-    /// [`Linter::lint_with_files`] with what was decided about the file.
-    #[allow(clippy::too_many_arguments)]
-    pub fn lint_detailed(
-        &self,
-        path: &Path,
-        text: &str,
-        kind: FileKind,
-        format: Format,
-        profile: &Profile,
-        class: Option<crate::document::MessageClass>,
-        files: &[(String, String)],
-    ) -> Linted {
+    /// [`Linter::lint_as`] with what was decided about the file.
+    pub fn lint_detailed(&self, path: &Path, text: &str, profile: &Profile, how: &LintAs<'_>) -> Linted {
+        let LintAs {
+            kind,
+            format,
+            class,
+            files,
+        } = *how;
         let abs = self.absolute(path);
         let mut doc = facts::build(text, kind, format, &profile.knowledge);
         doc.meta.profiles = profile.config.profiles.clone();

@@ -11,4 +11,4 @@ pub mod linter;
 pub mod related;
 pub mod suppress;
 
-pub use linter::{Linted, Linter, Overrides, Profile};
+pub use linter::{LintAs, Linted, Linter, Overrides, Profile};
