@@ -74,8 +74,14 @@ fn read_frames(stdout: impl Read, tx: std::sync::mpsc::Sender<Value>) {
 
 impl Client {
     fn start(cwd: &Path, capabilities: Value) -> Client {
+        Client::start_with_env(cwd, capabilities, &[])
+    }
+
+    fn start_with_env(cwd: &Path, capabilities: Value, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_inboxlint"))
             .arg("lsp")
+            .env_remove("INBOXLINT_TEST_PANIC_FILE")
+            .envs(env.iter().copied())
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -698,4 +704,88 @@ fn ignore_actions_use_the_files_comment_syntax() {
         assert_eq!(edit["range"]["start"], json!({"line": 1, "character": 0}), "{name}");
     }
     assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+/// The CLI and the server come through one front door: a crash and an oversized buffer are
+/// the same findings, with the same ids and wording, as `inboxlint check` gives.
+#[test]
+fn panic_and_too_large_have_the_cli_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".inboxlint.yaml"), "max-file-size: 64\n").expect("config");
+    let mut c = Client::start_with_env(
+        dir.path(),
+        push_capabilities(),
+        &[("INBOXLINT_TEST_PANIC_FILE", "boom.html")],
+    );
+    let boom = c.open(&dir.path().join("boom.html"), "html", "<p>hi</p>");
+    let d = c.diagnostics(&boom);
+    assert_eq!(codes(&d), BTreeSet::from(["internal/panic".to_string()]));
+    let message = find(&d, "internal/panic")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(message.contains("forced by INBOXLINT_TEST_PANIC_FILE"), "{message}");
+    let big = c.open(&dir.path().join("big.html"), "html", &"x".repeat(100));
+    let d = c.diagnostics(&big);
+    assert_eq!(codes(&d), BTreeSet::from(["input/too-large".to_string()]));
+    assert_eq!(
+        find(&d, "input/too-large")["message"],
+        "file is 100 bytes, over max-file-size (64 bytes); not linted"
+    );
+    // The server survived the crash and still lints.
+    let ok = c.open(
+        &dir.path().join("ok.html"),
+        "html",
+        r#"<a href="http://a.example">a</a>"#,
+    );
+    assert!(codes(&c.diagnostics(&ok)).contains("security/insecure-link"));
+    assert_eq!(c.shutdown_and_exit(), 0);
+
+    // The same two findings from the CLI, on disk and on standard input.
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_inboxlint"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("INBOXLINT_TEST_PANIC_FILE", "boom.html")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn check");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("check output");
+        let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| {
+                (
+                    d["path"].as_str().unwrap_or_default().to_string(),
+                    d["rule"].as_str().unwrap_or_default().to_string(),
+                    d["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    std::fs::write(dir.path().join("boom.html"), "<p>hi</p>").expect("boom");
+    std::fs::write(dir.path().join("big.html"), "x".repeat(100)).expect("big");
+    let disk = run(&["check", "--format", "json", "boom.html", "big.html"], "");
+    assert_eq!(disk.len(), 2, "{disk:?}");
+    assert_eq!(disk[0].1, "input/too-large");
+    assert_eq!(
+        disk[0].2,
+        "file is 100 bytes, over max-file-size (64 bytes); not linted"
+    );
+    assert_eq!(disk[1].1, "internal/panic");
+    assert_eq!(disk[1].2, message);
+    let stdin = run(
+        &["check", "--format", "json", "--stdin-filename", "big.html", "-"],
+        &"x".repeat(100),
+    );
+    assert_eq!(stdin, vec![disk[0].clone()]);
 }

@@ -1,13 +1,13 @@
 //! `inboxlint check`: discover, lint in parallel, render in order, exit with the right code.
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guard};
-use crate::document::ClassSource;
-use crate::engine::{Linter, Overrides};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::engine::guard;
+use crate::engine::{FileOutcome, Input, LintedFile, Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
 use crate::report::json::FileInfo;
 use crate::report::{self, Diagnostic, FileReport, RenderOptions, Severity, Summary};
 use crate::source::{SourceText, Span};
-use crate::workspace::walk::{self, Read};
+use crate::workspace::walk;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read as _, Write};
 use std::path::{Path, PathBuf};
@@ -91,103 +91,33 @@ fn print_load_errors(errors: &[LoadError]) {
     }
 }
 
-fn problem_report(path: String, rule: &str, message: String, text: String, offset: usize) -> FileReport {
-    let len = text.len();
+fn problem_report(path: String, rule: &str, message: String) -> FileReport {
     FileReport {
         path,
-        source: Arc::new(SourceText::new(text)),
-        diagnostics: vec![Diagnostic {
-            rule: rule.to_string(),
-            severity: Severity::Error,
-            message,
-            help: None,
-            url: None,
-            span: Span::empty(offset.min(len)),
-            labels: Vec::new(),
-            fix: None,
-            suppressed: None,
-        }],
+        source: Arc::new(SourceText::new(String::new())),
+        diagnostics: vec![Diagnostic::new(rule, Severity::Error, message, Span::empty(0))],
     }
 }
 
-fn problem_diagnostic(p: walk::InputProblem) -> Diagnostic {
-    Diagnostic {
-        rule: p.rule.to_string(),
-        severity: Severity::Error,
-        message: p.message,
-        help: None,
-        url: None,
-        span: Span::empty(p.offset.min(p.display_text.len())),
-        labels: Vec::new(),
-        fix: None,
-        suppressed: None,
-    }
-}
-
-/// One file as linting leaves it.
-struct Linted {
-    text: String,
-    diagnostics: Vec<Diagnostic>,
-    /// The class marker comment, which json's `files` entry locates by line and column.
-    marker: Option<Span>,
-}
-
-impl Linted {
-    fn new(text: String, (diagnostics, marker): (Vec<Diagnostic>, Option<Span>)) -> Self {
-        Linted {
-            text,
-            diagnostics,
-            marker,
-        }
-    }
-
-    fn problem(p: walk::InputProblem) -> Self {
-        Linted {
-            text: p.display_text.clone(),
-            diagnostics: vec![problem_diagnostic(p)],
-            marker: None,
-        }
-    }
-}
-
-/// Read and lint one file (`work` returns it linted, or `None` to skip it) so that a panic
-/// becomes an `internal/panic` finding on that file instead of ending the run.
-fn lint_guarded(
-    shown: String,
-    path: &Path,
-    forced_panic: Option<&std::ffi::OsStr>,
-    work: impl FnOnce() -> Option<Linted>,
-) -> Option<FileReport> {
-    let outcome = guard::guarded(|| {
-        if forced_panic.is_some_and(|name| path.file_name() == Some(name)) {
-            panic!("forced by {} for this file", guard::FORCE_PANIC_ENV);
-        }
-        work().map(|linted| {
-            // Renderers read the source only to place and show findings, and the reports are
-            // all held until the run is sorted and printed: keep just the lines around what
-            // they will read (nothing of a clean file but its marker) and let the text go now.
-            let keep = linted.diagnostics.iter().flat_map(Diagnostic::source_extents);
-            let source = SourceText::excerpt(linted.text, keep.chain(linted.marker));
-            (source, linted.diagnostics)
-        })
+/// A linted file as the renderers get it, with its kind and class for json's `files`.
+/// Renderers read the source only to place and show findings, and the reports are all held
+/// until the run is sorted and printed: keep just the lines around what they will read
+/// (nothing of a clean file but its marker) and let the text go now.
+fn into_report(shown: String, linted: LintedFile<'_>) -> (FileReport, Option<FileInfo>) {
+    let marker = linted.marker();
+    let keep = linted.diagnostics.iter().flat_map(Diagnostic::source_extents);
+    let source = SourceText::excerpt(linted.text.into_owned(), keep.chain(marker));
+    let info = linted.details.map(|d| FileInfo {
+        path: shown.clone(),
+        kind: d.kind,
+        class: d.class,
     });
-    match outcome {
-        Ok(Some((source, diagnostics))) => Some(FileReport {
-            path: shown,
-            source: Arc::new(source),
-            diagnostics,
-        }),
-        Ok(None) => None,
-        Err(message) => Some(problem_report(
-            shown,
-            guard::RULE,
-            format!(
-                "inboxlint crashed while linting this file ({message}); the other files were linted; please report this bug"
-            ),
-            String::new(),
-            0,
-        )),
-    }
+    let report = FileReport {
+        path: shown,
+        source: Arc::new(source),
+        diagnostics: linted.diagnostics,
+    };
+    (report, info)
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -235,23 +165,7 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     let config_errors: Mutex<Vec<LoadError>> = Mutex::new(Vec::new());
     // Each linted file's kind and class, for json's `files`.
-    let file_infos: Mutex<Vec<FileInfo>> = Mutex::new(Vec::new());
-    let lint = |path: &Path, shown: &str, text: &str, profile: &crate::engine::Profile| {
-        let Some(linted) = linter.lint_file(path, text, profile) else {
-            return (Vec::new(), None);
-        };
-        let marker = match linted.class.source {
-            ClassSource::Marker { span: (start, end) } => Some(Span::new(start, end)),
-            _ => None,
-        };
-        file_infos.lock().unwrap_or_else(|p| p.into_inner()).push(FileInfo {
-            path: shown.to_string(),
-            kind: linted.kind,
-            class: linted.class,
-        });
-        (linted.diagnostics, marker)
-    };
-    let forced_panic = guard::forced_panic_file();
+    let mut file_infos: Vec<FileInfo> = Vec::new();
     let mut reports: Vec<FileReport> = Vec::new();
     let mut files = 0usize;
 
@@ -273,46 +187,26 @@ pub fn run(args: CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
         files += 1;
-        match linter.profile_for(&name) {
-            Err(errs) => config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs),
-            Ok(profile) => {
-                let shown = display_path(&name, &cwd);
-                let excluded = args.force_exclude && profile.config.is_excluded(&cwd.join(&name));
-                if !excluded {
-                    let linted = lint_guarded(shown.clone(), &name, forced_panic.as_deref(), || {
-                        match walk::decode(bytes, true) {
-                            Read::Text(text) => {
-                                let linted = lint(&name, &shown, &text, &profile);
-                                Some(Linted::new(text, linted))
-                            }
-                            Read::SkipBinary => None,
-                            Read::Problem(p) => Some(Linted::problem(p)),
-                        }
-                    });
-                    reports.extend(linted);
-                }
+        match linter.lint_input(&name, Input::Bytes(bytes), args.force_exclude) {
+            FileOutcome::ConfigErrors(errs) => config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs),
+            FileOutcome::Linted(linted) => {
+                let (report, info) = into_report(display_path(&name, &cwd), linted);
+                reports.push(report);
+                file_infos.extend(info);
             }
+            FileOutcome::SkippedBinary | FileOutcome::NotLinted => {}
         }
     }
 
     let threads = args.threads.unwrap_or(0);
     let accept = |path: &Path, explicit: bool| -> bool {
-        let profile = match linter.profile_for(path) {
-            Ok(p) => p,
+        match linter.accepts(path, !explicit || args.force_exclude) {
+            Ok(accepted) => accepted,
             Err(errs) => {
                 config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs);
-                return false;
+                false
             }
-        };
-        if linter.kind_of(path, &profile).is_none() {
-            return false;
         }
-        let abs = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            cwd.join(path)
-        };
-        !(profile.config.is_excluded(&abs) && (!explicit || args.force_exclude))
     };
     let (found, walk_errors) = if roots.is_empty() {
         (Vec::new(), Vec::new())
@@ -330,34 +224,29 @@ pub fn run(args: CheckArgs) -> u8 {
             display_path(&e.path, &cwd),
             "input/unreadable",
             e.message,
-            String::new(),
-            0,
         ));
     }
     let skipped = std::sync::atomic::AtomicUsize::new(0);
-    let linted: Vec<Option<FileReport>> = found
+    let linted: Vec<(FileReport, Option<FileInfo>)> = found
         .par_iter()
-        .map(|f| {
-            let shown = display_path(&f.path, &cwd);
-            let profile = linter.profile_for(&f.path).ok()?;
-            lint_guarded(shown.clone(), &f.path, forced_panic.as_deref(), || {
-                match walk::read(&f.path, profile.config.max_file_size, f.explicit) {
-                    Read::Text(text) => {
-                        let linted = lint(&f.path, &shown, &text, &profile);
-                        Some(Linted::new(text, linted))
-                    }
-                    Read::SkipBinary => {
-                        skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        None
-                    }
-                    Read::Problem(p) => Some(Linted::problem(p)),
+        .filter_map(|f| {
+            match linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false) {
+                FileOutcome::Linted(linted) => Some(into_report(display_path(&f.path, &cwd), linted)),
+                FileOutcome::SkippedBinary => {
+                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    None
                 }
-            })
+                // `accept` already resolved the config and kind of every file found.
+                FileOutcome::NotLinted | FileOutcome::ConfigErrors(_) => None,
+            }
         })
         .collect();
     // Binary files met while walking are not files inboxlint checked.
     files += found.len() - skipped.into_inner();
-    reports.extend(linted.into_iter().flatten());
+    for (report, info) in linted {
+        reports.push(report);
+        file_infos.extend(info);
+    }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
     if let Some(file) = &args.write_baseline {
@@ -394,7 +283,7 @@ pub fn run(args: CheckArgs) -> u8 {
         quiet: args.quiet,
     };
     let out = if format == report::Format::Json {
-        let mut files = file_infos.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut files = file_infos;
         files.sort_by(|a, b| a.path.cmp(&b.path));
         report::json::render_with_files(&reports, &summary, &files)
     } else {

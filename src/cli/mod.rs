@@ -3,7 +3,6 @@
 pub mod check;
 pub mod ci;
 pub mod explain;
-mod guard;
 pub mod init;
 pub mod lsp;
 pub mod rules;

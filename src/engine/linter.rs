@@ -111,7 +111,7 @@ impl Linter {
         lock(&self.nearest).clear();
     }
 
-    fn absolute(&self, path: &Path) -> PathBuf {
+    pub(crate) fn absolute(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
             path.to_path_buf()
         } else {

@@ -7,8 +7,11 @@ pub mod comment_syntax;
 pub mod eval;
 pub mod examples;
 pub mod facts;
+pub mod front_door;
+pub mod guard;
 pub mod linter;
 pub mod related;
 pub mod suppress;
 
+pub use front_door::{FileDetails, FileOutcome, Input, LintedFile};
 pub use linter::{LintAs, Linted, Linter, Overrides, Profile};

@@ -5,7 +5,7 @@
 
 use super::convert;
 use crate::document::Format;
-use crate::engine::Linter;
+use crate::engine::{FileOutcome, Input, Linter, Profile};
 use crate::knowledge::yaml::LoadError;
 use crate::report::{Diagnostic, Severity};
 use crate::rules::RuleSet;
@@ -34,12 +34,7 @@ pub struct Linted {
 /// Lint an editor buffer as `inboxlint check` would lint the file at `path`.
 pub fn lint_document(linter: &Linter, fallback: &Linter, path: &Path, src: &SourceText, uri: &Uri) -> Linted {
     let mut linted = match linter.profile_for(path) {
-        Ok(profile) => {
-            if profile.config.is_excluded(path) {
-                return Linted::default();
-            }
-            lint_with(linter, &profile, path, src)
-        }
+        Ok(profile) => lint_with(linter, &profile, path, src),
         Err(errors) => {
             let mut linted = match fallback.profile_for(path) {
                 Ok(profile) => lint_with(fallback, &profile, path, src),
@@ -61,50 +56,26 @@ pub fn lint_document(linter: &Linter, fallback: &Linter, path: &Path, src: &Sour
     linted
 }
 
-fn lint_with(linter: &Linter, profile: &crate::engine::Profile, path: &Path, src: &SourceText) -> Linted {
-    let Some((_, format)) = linter.kind_of(path, profile) else {
+/// The front door the CLI uses, with excludes applied as for a file found by walking.
+fn lint_with(linter: &Linter, profile: &Profile, path: &Path, src: &SourceText) -> Linted {
+    let FileOutcome::Linted(file) = linter.lint_input_with(profile, path, Input::Text(src.text()), true) else {
         return Linted::default();
     };
-    let text = src.text();
-    let max = profile.config.max_file_size;
-    let diagnostics = if text.len() as u64 > max {
-        vec![problem(
-            "input/too-large",
-            format!(
-                "file is {} bytes, over max-file-size ({max} bytes); not linted",
-                text.len()
-            ),
-        )]
-    } else {
-        // A panic in a rule must not take the editor's server down with it.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| linter.lint_source(path, text, profile))) {
-            Ok(d) => d.into_iter().filter(|d| d.suppressed.is_none()).collect(),
-            Err(_) => vec![problem(
-                "input/internal-error",
-                "inboxlint failed on this file (a bug: please report it); no findings are shown".into(),
-            )],
-        }
-    };
     Linted {
-        diagnostics,
+        diagnostics: file
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.suppressed.is_none())
+            .collect(),
         lsp: Vec::new(),
         rules: Some(Arc::clone(&profile.rules)),
-        format: Some(format),
+        // A buffer that was not linted (too large, a crash) still gets ignore actions in the
+        // comment syntax its path implies.
+        format: file
+            .details
+            .map(|d| d.format)
+            .or_else(|| linter.kind_of(path, profile).map(|(_, f)| f)),
         load_errors: Vec::new(),
-    }
-}
-
-fn problem(rule: &str, message: String) -> Diagnostic {
-    Diagnostic {
-        rule: rule.to_string(),
-        severity: Severity::Error,
-        message,
-        help: None,
-        url: None,
-        span: Span::empty(0),
-        labels: Vec::new(),
-        fix: None,
-        suppressed: None,
     }
 }
 
@@ -120,17 +91,13 @@ fn fallback_note(errors: &[LoadError]) -> Diagnostic {
         0 | 1 => String::new(),
         n => format!(" and {} more error(s)", n - 1),
     };
-    Diagnostic {
-        rule: FALLBACK_RULE.to_string(),
-        severity: Severity::Warning,
-        message: format!(
+    Diagnostic::new(
+        FALLBACK_RULE,
+        Severity::Warning,
+        format!(
             "`{file}` cannot be loaded{at}: {why}{more}. This file is linted with the built-in defaults until it is fixed."
         ),
-        help: Some("Open that file to see each error where it is; inboxlint re-reads it when it is saved.".into()),
-        url: None,
-        span: Span::empty(0),
-        labels: Vec::new(),
-        fix: None,
-        suppressed: None,
-    }
+        Span::empty(0),
+    )
+    .with_help("Open that file to see each error where it is; inboxlint re-reads it when it is saved.")
 }

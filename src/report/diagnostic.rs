@@ -59,6 +59,31 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding with no help, docs link, labels or fix yet: what input problems, notes and the
+    /// crash guard report. Rules add the rest with the `with_*` methods.
+    pub fn new(rule: impl Into<String>, severity: Severity, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            help: None,
+            url: None,
+            span,
+            labels: Vec::new(),
+            fix: None,
+            suppressed: None,
+        }
+    }
+
+    pub fn with_help(self, help: impl Into<String>) -> Self {
+        Diagnostic {
+            help: Some(help.into()),
+            ..self
+        }
+    }
+}
+
+impl Diagnostic {
     /// The stretches of the source renderers read for this finding, for cutting an excerpt
     /// ([`SourceText::excerpt`]). The primary span and the labels come as one span covering
     /// them all: miette joins the snippets of labels whose contexts it deems to touch (a test

@@ -1,6 +1,8 @@
 //! File discovery (ignore's parallel walker: .gitignore aware) and careful reading: size limits,
 //! binary and non-UTF-8 files become located notes instead of aborting the run.
 
+use crate::report::{Diagnostic, Severity};
+use crate::source::Span;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -140,6 +142,35 @@ pub struct InputProblem {
     pub offset: usize,
 }
 
+impl InputProblem {
+    fn new(rule: &'static str, message: String) -> Self {
+        InputProblem {
+            rule,
+            message,
+            display_text: String::new(),
+            offset: 0,
+        }
+    }
+
+    /// The one wording of `input/too-large`, whether the text came from disk or an editor.
+    pub fn too_large(len: u64, max_size: u64) -> Self {
+        InputProblem::new(
+            "input/too-large",
+            format!("file is {len} bytes, over max-file-size ({max_size} bytes); not linted"),
+        )
+    }
+
+    /// The finding this problem is, placed in its display text.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::new(
+            self.rule,
+            Severity::Error,
+            self.message.clone(),
+            Span::empty(self.offset.min(self.display_text.len())),
+        )
+    }
+}
+
 pub enum Read {
     Text(String),
     /// A binary file found by walking: skipped silently, as ripgrep does.
@@ -148,20 +179,8 @@ pub enum Read {
 }
 
 pub fn read(path: &Path, max_size: u64, explicit: bool) -> Read {
-    let problem = |rule, message: String| {
-        Read::Problem(InputProblem {
-            rule,
-            message,
-            display_text: String::new(),
-            offset: 0,
-        })
-    };
-    let too_large = |len: u64| {
-        problem(
-            "input/too-large",
-            format!("file is {len} bytes, over max-file-size ({max_size} bytes); not linted"),
-        )
-    };
+    let problem = |rule, message: String| Read::Problem(InputProblem::new(rule, message));
+    let too_large = |len: u64| Read::Problem(InputProblem::too_large(len, max_size));
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return problem("input/unreadable", format!("cannot read file: {e}")),

@@ -1,10 +1,14 @@
-//! A panic while linting one file must not take the run down: it becomes an `internal/panic`
-//! finding on that file (exit code 2) and the other files are still linted and reported.
+//! A panic while linting one file must not take the run (or the editor's server) down: it
+//! becomes an `internal/panic` finding on that file and the other files are still linted. The
+//! CLI and the LSP share this guard, so the finding has one id and one wording everywhere.
 
+use crate::report::{Diagnostic, Severity};
+use crate::source::Span;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
+use std::path::Path;
+use std::sync::{Once, OnceLock};
 
 /// Rule id of the finding a caught panic becomes.
 pub const RULE: &str = "internal/panic";
@@ -63,9 +67,30 @@ pub fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// The test hook's file name, read once per run.
-pub fn forced_panic_file() -> Option<std::ffi::OsString> {
-    std::env::var_os(FORCE_PANIC_ENV).filter(|v| !v.is_empty())
+/// The test hook's file name, read once per process.
+fn forced_panic_file() -> Option<&'static std::ffi::OsStr> {
+    static NAME: OnceLock<Option<std::ffi::OsString>> = OnceLock::new();
+    NAME.get_or_init(|| std::env::var_os(FORCE_PANIC_ENV).filter(|v| !v.is_empty()))
+        .as_deref()
+}
+
+/// Panic here when the test hook names this file.
+pub fn panic_if_forced(path: &Path) {
+    if forced_panic_file().is_some_and(|name| path.file_name() == Some(name)) {
+        panic!("forced by {FORCE_PANIC_ENV} for this file");
+    }
+}
+
+/// The finding a caught panic becomes.
+pub fn panic_diagnostic(message: &str) -> Diagnostic {
+    Diagnostic::new(
+        RULE,
+        Severity::Error,
+        format!(
+            "inboxlint crashed while linting this file ({message}); the other files were linted; please report this bug"
+        ),
+        Span::empty(0),
+    )
 }
 
 #[cfg(test)]
