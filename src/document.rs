@@ -22,6 +22,11 @@ impl FileKind {
             FileKind::Schema => "schema",
         }
     }
+    /// A part of an email message (markup or text), as opposed to a config or schema.
+    pub fn is_template(self) -> bool {
+        !matches!(self, FileKind::Config | FileKind::Schema)
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "html" => FileKind::Html,

@@ -42,7 +42,7 @@ impl From<Range<usize>> for Span {
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,

@@ -64,11 +64,26 @@ pub fn diagnostic(src: &SourceText, uri: &Uri, d: &Diagnostic) -> lsp_types::Dia
     let related: Vec<DiagnosticRelatedInformation> = d
         .labels
         .iter()
-        .map(|l| DiagnosticRelatedInformation {
-            location: Location {
-                uri: uri.clone(),
-                range: range(src, l.span),
-            },
+        .filter_map(|l| {
+            let location = match &l.file {
+                None => Location {
+                    uri: uri.clone(),
+                    range: range(src, l.span),
+                },
+                // The linter saw the partial by its absolute path; LSP positions are UTF-16,
+                // so the partial is read to convert the label's bytes.
+                Some(f) => {
+                    let text = std::fs::read_to_string(&f.path).unwrap_or_default();
+                    Location {
+                        uri: file_uri(Path::new(&f.path))?,
+                        range: range(&SourceText::new(text.as_str()), l.span),
+                    }
+                }
+            };
+            Some((l, location))
+        })
+        .map(|(l, location)| DiagnosticRelatedInformation {
+            location,
             message: if l.message.is_empty() {
                 d.rule.clone()
             } else {

@@ -1,6 +1,6 @@
 //! The diagnostic model every renderer, the LSP and the baseline share.
 
-use crate::source::{SourceText, Span};
+use crate::source::{LineCol, SourceText, Span};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -24,8 +24,51 @@ impl Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Label {
+    /// Bytes in the finding's own file, or in `file` when it is set.
     pub span: Span,
     pub message: String,
+    /// Set when the label points into another file: a partial or layout that a message-level
+    /// rule searched on behalf of the entry template the finding is reported on.
+    pub file: Option<LabelFile>,
+}
+
+/// Where a label in another file is. Its line and column are worked out when the finding is
+/// made, since a report carries the text of its own file only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LabelFile {
+    /// As shown to the user: front ends make it relative to the working directory.
+    pub path: String,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Label {
+        Label {
+            span,
+            message: message.into(),
+            file: None,
+        }
+    }
+
+    /// A label on `span` of another file whose text is `text`.
+    pub fn in_file(path: impl Into<String>, text: &str, span: Span, message: impl Into<String>) -> Label {
+        let source = SourceText::new(text);
+        Label {
+            span,
+            message: message.into(),
+            file: Some(LabelFile {
+                path: path.into(),
+                start: source.line_col(span.start),
+                end: source.line_col(span.end),
+            }),
+        }
+    }
+
+    /// Whether the label points into the finding's own file.
+    pub fn is_local(&self) -> bool {
+        self.file.is_none()
+    }
 }
 
 /// A replacement the user (or an editor) can apply.
@@ -93,6 +136,7 @@ impl Diagnostic {
         let (start, end) = self
             .labels
             .iter()
+            .filter(|l| l.is_local())
             .map(|l| ends(&l.span))
             .fold(ends(&self.span), |(a, b), (c, d)| (a.min(c), b.max(d)));
         std::iter::once(Span::new(start, end)).chain(self.fix.as_ref().map(|f| f.span))
@@ -152,15 +196,9 @@ mod tests {
             url: None,
             span: Span::new(50, 55),
             labels: vec![
-                Label {
-                    span: Span::new(90, 95),
-                    message: "after".into(),
-                },
-                Label {
-                    // Reversed spans still count by their ends.
-                    span: Span::new(20, 10),
-                    message: "before".into(),
-                },
+                Label::new(Span::new(90, 95), "after"),
+                // Reversed spans still count by their ends.
+                    Label::new(Span::new(20, 10), "before"),
             ],
             fix: Some(Fix {
                 description: "f".into(),

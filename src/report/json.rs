@@ -4,7 +4,7 @@
 
 use super::{Diagnostic, FileReport, Summary};
 use crate::document::{ClassInfo, ClassSource, FileKind};
-use crate::source::{SourceText, Span};
+use crate::source::{LineCol, SourceText, Span};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -114,6 +114,9 @@ struct Position {
 
 #[derive(Serialize)]
 struct JsonLabel<'a> {
+    /// Only for a label in another file (a partial searched for a message-level rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     message: &'a str,
     span: JsonSpan,
 }
@@ -133,7 +136,10 @@ struct JsonSuppression<'a> {
 
 impl JsonSpan {
     fn new(source: &SourceText, span: Span) -> Self {
-        let (start, end) = (source.line_col(span.start), source.line_col(span.end));
+        Self::at(source.line_col(span.start), source.line_col(span.end), span)
+    }
+
+    fn at(start: LineCol, end: LineCol, span: Span) -> Self {
         JsonSpan {
             offset: span.start,
             length: span.len(),
@@ -164,8 +170,12 @@ impl<'a> JsonDiagnostic<'a> {
                 .labels
                 .iter()
                 .map(|l| JsonLabel {
+                    path: l.file.as_ref().map(|f| f.path.as_str()),
                     message: &l.message,
-                    span: JsonSpan::new(source, l.span),
+                    span: match &l.file {
+                        None => JsonSpan::new(source, l.span),
+                        Some(f) => JsonSpan::at(f.start, f.end, l.span),
+                    },
                 })
                 .collect(),
             fix: d.fix.as_ref().map(|f| JsonFix {

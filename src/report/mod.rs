@@ -238,10 +238,7 @@ pub(crate) mod tests {
                 help: Some("Set `tls: true` (or use port 465/587 with STARTTLS).".into()),
                 url: Some("https://inboxlint.dev/rules/security/insecure-transport".into()),
                 span: span_of(yaml, "false"),
-                labels: vec![Label {
-                    span: span_of(yaml, "smtp:"),
-                    message: "in this SMTP block".into(),
-                }],
+                labels: vec![Label::new(span_of(yaml, "smtp:"), "in this SMTP block")],
                 fix: None,
                 suppressed: None,
             },
@@ -268,10 +265,7 @@ pub(crate) mod tests {
                 help: Some("Identify the recipient with an opaque id or the ESP's tracking token instead.".into()),
                 url: Some("https://inboxlint.dev/rules/privacy/pii-in-url".into()),
                 span: email,
-                labels: vec![Label {
-                    span: span_of(html, "Offre spéciale"),
-                    message: "link text seen by the recipient".into(),
-                }],
+                labels: vec![Label::new(span_of(html, "Offre spéciale"), "link text seen by the recipient")],
                 fix: None,
                 suppressed: None,
             },
@@ -378,10 +372,7 @@ pub(crate) mod tests {
             let middle = [0, 1, 2, 3, 4, 8];
             let mut diagnostics = Vec::new();
             for (i, span) in spans.iter().enumerate() {
-                let label = |k: usize| Label {
-                    span: spans[middle[(i + k) % middle.len()]],
-                    message: format!("related place {k}"),
-                };
+                let label = |k: usize| Label::new(spans[middle[(i + k) % middle.len()]], format!("related place {k}"));
                 let labels = match i % 3 {
                     _ if !middle.contains(&i) => vec![],
                     0 => vec![],

@@ -66,6 +66,9 @@ struct Lint<'a> {
     d: &'a Diagnostic,
     source: &'a LineIndexedSource,
     message: String,
+    /// The rule's help, then one line per label in another file: miette draws snippets of the
+    /// report's own source only, so the partials a message-level rule searched are named here.
+    help: Option<String>,
 }
 
 impl<'a> Lint<'a> {
@@ -74,7 +77,22 @@ impl<'a> Lint<'a> {
             None => d.message.clone(),
             Some(s) => format!("{} ({})", d.message, super::suppression_note(s)),
         };
-        Lint { d, source, message }
+        let mut help = d.help.clone();
+        for l in &d.labels {
+            if let Some(f) = &l.file {
+                let line = format!("{}: {}:{}:{}", l.message, f.path, f.start.line, f.start.column);
+                help = Some(match help {
+                    Some(h) => format!("{h}\n{line}"),
+                    None => line,
+                });
+            }
+        }
+        Lint {
+            d,
+            source,
+            message,
+            help,
+        }
     }
 
     /// A span that starts or ends inside a UTF-8 sequence would make miette slice through a
@@ -118,7 +136,7 @@ impl miette::Diagnostic for Lint<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -132,16 +150,13 @@ impl miette::Diagnostic for Lint<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         // The header already carries the message, so a lone underline needs no text; next to
         // other labels it gets the rule's name, or miette draws a bar that leads nowhere.
-        let text = (!self.d.labels.is_empty()).then(|| {
+        let local = || self.d.labels.iter().filter(|l| l.is_local());
+        let text = local().next().is_some().then(|| {
             let name = self.d.rule.rsplit('/').next().unwrap_or(&self.d.rule);
             name.to_string()
         });
         let primary = LabeledSpan::new_primary_with_span(text, self.clamp(self.d.span));
-        let extra = self
-            .d
-            .labels
-            .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), self.clamp(l.span)));
+        let extra = local().map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), self.clamp(l.span)));
         Some(Box::new(std::iter::once(primary).chain(extra)))
     }
 }
@@ -276,10 +291,7 @@ mod tests {
                     help: Some("a help text".into()),
                     url: Some("https://inboxlint.dev/rules/template/test".into()),
                     span: *span,
-                    labels: vec![crate::report::Label {
-                        span: spans[(i + 3) % spans.len()],
-                        message: "related place".into(),
-                    }],
+                    labels: vec![Label::new(spans[(i + 3) % spans.len()], "related place")],
                     fix: None,
                     suppressed: None,
                 };

@@ -8,7 +8,7 @@
 use super::fingerprint;
 use super::meta::{RuleCatalog, RuleMeta};
 use super::{Diagnostic, FileReport, Severity};
-use crate::source::{SourceText, Span};
+use crate::source::{LineCol, SourceText, Span};
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 use serde_json::{Value, json};
@@ -106,7 +106,10 @@ fn fingerprints_object(fp: String) -> Value {
 }
 
 fn region(source: &SourceText, span: Span) -> Value {
-    let (start, end) = (source.line_col(span.start), source.line_col(span.end));
+    region_at(source.line_col(span.start), source.line_col(span.end), span)
+}
+
+fn region_at(start: LineCol, end: LineCol, span: Span) -> Value {
     json!({
         "startLine": start.line,
         "startColumn": start.column,
@@ -142,12 +145,16 @@ fn result(report: &FileReport, d: &Diagnostic, fingerprint: String, uri: &str, i
             .iter()
             .enumerate()
             .map(|(i, l)| {
+                let (uri, region) = match &l.file {
+                    None => (uri.to_string(), region(&report.source, l.span)),
+                    Some(f) => (path_uri(&f.path), region_at(f.start, f.end, l.span)),
+                };
                 json!({
                     "id": i,
                     "message": { "text": l.message },
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri },
-                        "region": region(&report.source, l.span),
+                        "region": region,
                     }
                 })
             })

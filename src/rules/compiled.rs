@@ -189,6 +189,7 @@ pub struct Rule {
     pub profiles: Vec<String>,
     pub precondition: Option<Matcher>,
     pub mode: Mode,
+    pub scope: Scope,
     pub matcher: Matcher,
     pub message: String,
     pub help: String,
@@ -200,6 +201,29 @@ pub struct Rule {
     /// Where the rule came from: `rules/canspam/x.yaml` or a user path.
     pub origin: String,
     pub builtin: bool,
+}
+
+/// What a rule judges. The law judges the message a recipient gets, so a rule about what a
+/// message must carry (an unsubscribe link, the sender's address) runs on each entry template
+/// over everything it pulls in, and never on a partial by itself; a rule about a token (a URL,
+/// a merge tag, a setting) runs on each file and points at that file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Message,
+    File,
+}
+
+impl Scope {
+    /// Unless a rule says: a template rule that requires something, or that depends on the
+    /// message's class, judges the message; everything else judges files.
+    pub fn default_for(kinds: &[FileKind], mode: Mode, class_gated: bool) -> Scope {
+        let templates_only = kinds.iter().all(|k| k.is_template());
+        if templates_only && (mode == Mode::Require || class_gated) {
+            Scope::Message
+        } else {
+            Scope::File
+        }
+    }
 }
 
 impl Rule {

@@ -326,6 +326,11 @@ pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError>
         }
     }
     let precondition = when.matches.as_ref().map(|m| cx.matcher(m)).transpose()?;
+    let scope = match def.scope {
+        Some(ScopeDef::Message) => Scope::Message,
+        Some(ScopeDef::File) => Scope::File,
+        None => Scope::default_for(&kinds, mode, !when.class.is_empty()),
+    };
     let invalid: Vec<Example> = def.examples.invalid.iter().map(|e| cx.example(e, &kinds)).collect();
     let valid: Vec<Example> = def.examples.valid.iter().map(|e| cx.example(e, &kinds)).collect();
     Ok(Rule {
@@ -342,6 +347,7 @@ pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError>
         profiles: when.profiles,
         precondition,
         mode,
+        scope,
         matcher,
         message: def.message,
         help: def.help,

@@ -22,6 +22,10 @@ pub struct RuleDef {
     pub formats: Vec<String>,
     #[serde(default)]
     pub when: Option<WhenDef>,
+    /// `message`: judged on each entry template over the message it composes (with its
+    /// partials, layout); `file`: on each file's own bytes. Default: see `rules::Scope`.
+    #[serde(default)]
+    pub scope: Option<ScopeDef>,
     #[serde(default)]
     pub forbid: Option<MatcherDef>,
     #[serde(default)]
@@ -35,6 +39,13 @@ pub struct RuleDef {
     #[serde(default)]
     pub fix: Option<FixDef>,
     pub examples: ExamplesDef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScopeDef {
+    Message,
+    File,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
