@@ -38,6 +38,31 @@ impl FileKind {
     }
 }
 
+/// Where a composition directive leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IncludeStatus {
+    /// To a file that exists.
+    Found,
+    /// To nothing: no candidate path exists.
+    Missing,
+    /// Back to a file already being composed.
+    Cycle,
+    /// Outside what inboxlint can read (a vendor component, a computed name).
+    External,
+}
+
+/// A composition directive of a file, at its exact bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Include {
+    pub span: Span,
+    /// The name as written (`footer`, `emails/base.html`).
+    pub name: String,
+    pub status: IncludeStatus,
+    /// For a missing target, the paths tried; for a cycle, the chain of files.
+    pub detail: String,
+}
+
 /// The concrete syntax a file is parsed with; decides comment syntax for suppressions too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -331,6 +356,9 @@ pub struct Meta {
 pub struct Document {
     pub kind: FileKind,
     pub format: SourceFormat,
+    /// The file's composition directives (`{{> footer}}`, `{% extends %}`, `<mj-include>`...)
+    /// and where each leads; filled by the linter from the run's include graph.
+    pub includes: Vec<Include>,
     pub links: Vec<Link>,
     pub elements: Vec<Element>,
     pub text: Vec<TextRun>,
@@ -350,6 +378,7 @@ impl Document {
         Document {
             kind,
             format,
+            includes: Vec::new(),
             links: Vec::new(),
             elements: Vec::new(),
             text: Vec::new(),

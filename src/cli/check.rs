@@ -103,7 +103,13 @@ fn problem_report(path: String, rule: &str, message: String) -> FileReport {
 /// Renderers read the source only to place and show findings, and the reports are all held
 /// until the run is sorted and printed: keep just the lines around what they will read
 /// (nothing of a clean file but its marker) and let the text go now.
-fn into_report(shown: String, linted: CheckedFile<'_>) -> (FileReport, Option<FileInfo>) {
+fn into_report(shown: String, mut linted: CheckedFile<'_>, cwd: &Path) -> (FileReport, Option<FileInfo>) {
+    // Partials a message-level finding names are shown like the files themselves.
+    for label in linted.diagnostics.iter_mut().flat_map(|d| d.labels.iter_mut()) {
+        if let Some(file) = &mut label.file {
+            file.path = display_path(Path::new(&file.path), cwd);
+        }
+    }
     let marker = linted.marker();
     let keep = linted.diagnostics.iter().flat_map(Diagnostic::source_extents);
     let source = SourceText::excerpt(linted.text.into_owned(), keep.chain(marker));
@@ -190,7 +196,7 @@ pub fn run(args: CheckArgs) -> u8 {
         match linter.lint_input(&name, Input::Bytes(bytes), args.force_exclude) {
             FileOutcome::ConfigErrors(errs) => config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs),
             FileOutcome::Linted(linted) => {
-                let (report, info) = into_report(display_path(&name, &cwd), linted);
+                let (report, info) = into_report(display_path(&name, &cwd), linted, &cwd);
                 reports.push(report);
                 file_infos.extend(info);
             }
@@ -218,6 +224,13 @@ pub fn run(args: CheckArgs) -> u8 {
         print_load_errors(&config_errors);
         return EXIT_ERROR;
     }
+    // Messages, not files: which templates include which is known before any is judged.
+    let templates: Vec<PathBuf> = found
+        .iter()
+        .filter(|f| crate::workspace::kind::classify(&f.path).is_some_and(|(k, _)| k.is_template()))
+        .map(|f| f.path.clone())
+        .collect();
+    linter.set_include_graph(&templates);
     for e in walk_errors {
         files += 1;
         reports.push(problem_report(
@@ -231,7 +244,7 @@ pub fn run(args: CheckArgs) -> u8 {
         .par_iter()
         .filter_map(|f| {
             match linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false) {
-                FileOutcome::Linted(linted) => Some(into_report(display_path(&f.path, &cwd), linted)),
+                FileOutcome::Linted(linted) => Some(into_report(display_path(&f.path, &cwd), linted, &cwd)),
                 FileOutcome::SkippedBinary => {
                     skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     None

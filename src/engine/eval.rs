@@ -24,6 +24,7 @@ pub enum Fact {
     Setting(usize),
     Field(usize),
     Element(usize),
+    Include(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -316,6 +317,7 @@ impl<'a> Evaluator<'a> {
             Matcher::Setting(s) => self.settings(s),
             Matcher::Field(f) => self.fields(f),
             Matcher::Element(e) => self.elements(e),
+            Matcher::Include(i) => self.includes(i),
         }
     }
 
@@ -768,6 +770,21 @@ impl<'a> Evaluator<'a> {
             });
         }
         out
+    }
+
+    fn includes(&self, m: &crate::rules::compiled::IncludeM) -> Vec<Match> {
+        self.doc
+            .includes
+            .iter()
+            .enumerate()
+            .filter(|(_, inc)| m.statuses.contains(&inc.status))
+            .map(|(i, inc)| Match {
+                span: inc.span,
+                fact: Fact::Include(i),
+                severity: None,
+                captures: vec![("name", inc.name.clone()), ("detail", inc.detail.clone())],
+            })
+            .collect()
     }
 
     fn elements(&self, m: &ElementM) -> Vec<Match> {

@@ -4,15 +4,18 @@
 use super::eval::Evaluator;
 use super::{facts, suppress};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
-use crate::document::{ClassInfo, Document, FileKind, SourceFormat};
+use crate::document::{ClassInfo, Document, FileKind, Include, SourceFormat};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
-use crate::rules::{Mode, Rule, RuleSet};
+use super::message_rules::{Role, include_facts};
+use crate::message::graph::IncludeGraph;
+use crate::message::resolve::Roots;
+use crate::rules::{Mode, Rule, RuleSet, Scope};
 use crate::workspace::config::{self, Resolved};
 use crate::workspace::kind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// What the command line adds on top of config files.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +44,11 @@ pub struct Linter {
     setups: Mutex<HashMap<Option<PathBuf>, Arc<LintSetup>>>,
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     cwd: PathBuf,
+    /// How the run's templates include each other, built once by the front end over the files
+    /// it lints (see [`Linter::set_include_graph`]). Without one, a template's includes are
+    /// followed from the file alone, and whether it is itself a partial is known only by its
+    /// directory (`partials/`, `layouts/`...).
+    graph: RwLock<Option<IncludeGraph>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -104,7 +112,85 @@ impl Linter {
             setups: Mutex::new(HashMap::new()),
             nearest: Mutex::new(HashMap::new()),
             cwd: std::env::current_dir().unwrap_or_default(),
+            graph: RwLock::new(None),
         }
+    }
+
+    /// The include graph of the templates among `paths` (read from disk, within the size
+    /// limit), for the run that lints them. Built once: composition then never rescans.
+    pub fn set_include_graph(&self, paths: &[PathBuf]) {
+        let root = self
+            .setup_for(&self.cwd)
+            .ok()
+            .map(|s| s.config.root.clone())
+            .unwrap_or_else(|| self.cwd.clone());
+        let abs: Vec<PathBuf> = paths.iter().map(|p| self.absolute(p)).collect();
+        let graph = IncludeGraph::build(&abs, Roots::new(root), &read_template);
+        *self.graph.write().unwrap_or_else(|p| p.into_inner()) = Some(graph);
+    }
+
+    /// An editor changed (or saved) a template: its directives are read again from `text`.
+    pub fn update_template(&self, path: &Path, text: &str) {
+        let abs = self.absolute(path);
+        let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
+        match graph.as_mut() {
+            Some(g) => g.update(&abs, text, &read_template),
+            None => *graph = Some(IncludeGraph::build(&[], Roots::new(self.cwd.clone()), &read_template)),
+        }
+        if let Some(g) = graph.as_mut()
+            && !g.contains(&abs)
+        {
+            g.update(&abs, text, &read_template);
+        }
+    }
+
+    /// Entry templates whose message includes `path`, directly or through other partials.
+    pub fn includers_of(&self, path: &Path) -> Vec<PathBuf> {
+        let graph = self.graph.read().unwrap_or_else(|p| p.into_inner());
+        graph.as_ref().map(|g| g.includers_of(&self.absolute(path))).unwrap_or_default()
+    }
+
+    /// The role of a template in the run's messages, with its composed message when it is an
+    /// entry; `files` stands in for the disk (rule examples).
+    fn message_role(
+        &self,
+        abs: &Path,
+        text: &str,
+        doc: &Document,
+        setup: &LintSetup,
+        files: &[(String, String)],
+    ) -> (Role, Vec<Include>) {
+        if !doc.kind.is_template() {
+            return (Role::Standalone, Vec::new());
+        }
+        let graph = self.graph.read().unwrap_or_else(|p| p.into_inner());
+        if let Some(g) = graph.as_ref().filter(|_| files.is_empty()) {
+            let role = Role::of(g, abs, text, doc.kind, doc.format, &setup.knowledge);
+            let includes = include_facts(g, abs, text, &role);
+            return (role, includes);
+        }
+        drop(graph);
+        // No run-wide graph (one buffer, a rule example): follow this file's own includes.
+        let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let example_file = |p: &Path| -> Option<String> {
+            let rel = p.strip_prefix(&base).ok()?.to_string_lossy().replace('\\', "/");
+            files.iter().find(|(name, _)| name.trim_start_matches("./") == rel).map(|(_, t)| t.clone())
+        };
+        // The file being linted is read as given (an unsaved buffer, an example's code).
+        let read = |p: &Path| -> Option<String> {
+            if p == abs {
+                Some(text.to_string())
+            } else if files.is_empty() {
+                read_template(p)
+            } else {
+                example_file(p)
+            }
+        };
+        let root = if files.is_empty() { setup.config.root.clone() } else { base.clone() };
+        let g = IncludeGraph::build(&[abs.to_path_buf()], Roots::new(root), &read);
+        let role = Role::of(&g, abs, text, doc.kind, doc.format, &setup.knowledge);
+        let includes = include_facts(&g, abs, text, &role);
+        (role, includes)
     }
 
     /// Forget cached configs and rules (the LSP calls this when a config or rule file changes).
@@ -265,18 +351,38 @@ impl Linter {
         let abs = self.absolute(path);
         let mut doc = facts::build(text, kind, format, &setup.knowledge);
         doc.meta.profiles = setup.config.profiles.clone();
-        doc.meta.class = match class {
-            Some(c) => crate::document::ClassInfo {
+        let (mut role, includes) = self.message_role(&abs, text, &doc, setup, files);
+        doc.includes = includes;
+        doc.meta.class = match (class, &role) {
+            (Some(c), _) => crate::document::ClassInfo {
                 class: c,
                 source: crate::document::ClassSource::Default,
             },
-            None => facts::classify(
+            // The class is the message's: a layout's wording and a footer's links count.
+            (None, Role::Entry(view)) => {
+                let mut info = facts::classify(
+                    &view.doc,
+                    &view.composed.text,
+                    setup.config.transactional_glob(&abs),
+                    setup.config.infer_class,
+                );
+                if let crate::document::ClassSource::Marker { span } = &mut info.source {
+                    let at = view.composed.to_entry(crate::source::Span::new(span.0, span.1));
+                    *span = (at.start, at.end);
+                }
+                info
+            }
+            (None, _) => facts::classify(
                 &doc,
                 text,
                 setup.config.transactional_glob(&abs),
                 setup.config.infer_class,
             ),
         };
+        if let Role::Entry(view) = &mut role {
+            view.doc.meta.profiles = doc.meta.profiles.clone();
+            view.doc.meta.class = doc.meta.class.clone();
+        }
         let mut out = Vec::new();
         for p in &doc.problems {
             if setup.config.level(p.rule, Severity::Warning, &abs).is_none() {
@@ -300,13 +406,35 @@ impl Linter {
             .with_esp(&setup.config.esp)
             .with_related(&read_related)
             .with_setting_patterns(&setup.rules);
+        let message = match &role {
+            Role::Entry(view) => Some(
+                Evaluator::new(&view.doc, &view.composed.text, &setup.knowledge, setup.config.address.as_deref())
+                    .with_esp(&setup.config.esp)
+                    .with_related(&read_related)
+                    .with_setting_patterns(&setup.rules),
+            ),
+            _ => None,
+        };
         let mut ran: Vec<String> = out.iter().map(|d| d.rule.clone()).collect();
         for rule in &setup.rules.rules {
             let Some(severity) = self.applies(rule, &doc, setup, &abs) else {
                 continue;
             };
-            ran.push(rule.id.clone());
-            self.run_rule(rule, severity, &evaluator, &mut out);
+            let on_message = rule.scope == Scope::Message && doc.kind.is_template();
+            match (&role, &message) {
+                // A partial is judged as part of the messages that include it.
+                (Role::Partial, _) if on_message => continue,
+                (Role::Entry(view), Some(ev)) if on_message => {
+                    ran.push(rule.id.clone());
+                    let mut found = Vec::new();
+                    self.run_rule(rule, severity, ev, &mut found);
+                    out.extend(found.into_iter().map(|d| view.on_entry(d, rule.mode)));
+                }
+                _ => {
+                    ran.push(rule.id.clone());
+                    self.run_rule(rule, severity, &evaluator, &mut out);
+                }
+            }
         }
         let known = |token: &str| {
             let t = token.trim_end_matches("/*");
@@ -437,6 +565,15 @@ fn read_related(base: &Path, reference: &str, files: &[(String, String)]) -> Res
     }
     let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
+}
+
+/// A template as composition reads it: text within the size limit a file is linted with.
+fn read_template(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 10 * 1024 * 1024 {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 /// `{name}` → the capture's value; unknown names stay as written.

@@ -5,10 +5,10 @@
 //! are never judged by themselves: a footer partial has no unsubscribe link of its own to miss.
 
 use super::facts;
-use crate::document::{Document, FileKind, SourceFormat};
+use crate::document::{Document, FileKind, Include, IncludeStatus, SourceFormat};
 use crate::knowledge::Knowledge;
 use crate::message::compose::{Composed, FileId};
-use crate::message::graph::IncludeGraph;
+use crate::message::graph::{IncludeGraph, Target};
 use crate::report::{Diagnostic, Label, Severity};
 use crate::rules::Mode;
 use crate::source::Span;
@@ -126,4 +126,70 @@ impl MessageView {
         d.labels = labels;
         d
     }
+}
+
+/// The composition directives of the file at `abs` and where each leads, as facts for the
+/// `include:` matcher (`template/include-missing`, `template/include-cycle`). A file's own
+/// directives are judged on the file, whatever its role, so a broken include in a partial is
+/// reported on the partial.
+pub fn include_facts(graph: &IncludeGraph, abs: &Path, text: &str, role: &Role) -> Vec<Include> {
+    let root = &graph.roots.project_root;
+    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let mut out: Vec<Include> = graph
+        .references(abs)
+        .into_iter()
+        // A convention no directive states (the Rails mailer layout) is not a broken include
+        // when the layout is absent: the mail is sent without one.
+        .filter(|r| !r.span.is_empty())
+        .map(|r| {
+            let (status, detail) = match &r.target {
+                Target::File(_) => (IncludeStatus::Found, String::new()),
+                Target::Missing { tried } => (
+                    IncludeStatus::Missing,
+                    tried.iter().map(|p| shown(p)).collect::<Vec<_>>().join(", "),
+                ),
+                Target::External { reason } => (IncludeStatus::External, (*reason).to_string()),
+            };
+            Include {
+                span: r.span,
+                name: r.name,
+                status,
+                detail,
+            }
+        })
+        .collect();
+    let cycles_of = |composed: &Composed| -> Vec<(Span, String)> {
+        composed
+            .cycles
+            .iter()
+            .filter(|c| c.file == FileId::ENTRY)
+            .map(|c| {
+                let chain = c.chain.iter().map(|p| shown(p)).collect::<Vec<_>>().join(" → ");
+                (c.directive_span, chain)
+            })
+            .collect()
+    };
+    let cycles = match role {
+        Role::Entry(view) => cycles_of(&view.composed),
+        // A partial's own loop shows when it is composed by itself.
+        Role::Partial if out.iter().any(|i| i.status == IncludeStatus::Found) => {
+            cycles_of(&graph.compose(abs, text))
+        }
+        _ => Vec::new(),
+    };
+    for (span, chain) in cycles {
+        match out.iter_mut().find(|i| i.span == span) {
+            Some(i) => {
+                i.status = IncludeStatus::Cycle;
+                i.detail = chain;
+            }
+            None => out.push(Include {
+                span,
+                name: text.get(span.range()).unwrap_or_default().to_string(),
+                status: IncludeStatus::Cycle,
+                detail: chain,
+            }),
+        }
+    }
+    out
 }

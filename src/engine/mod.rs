@@ -10,6 +10,7 @@ pub mod facts;
 pub mod front_door;
 pub mod guard;
 pub mod linter;
+pub mod message_rules;
 pub mod related;
 pub mod suppress;
 

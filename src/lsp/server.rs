@@ -77,6 +77,7 @@ struct Server<'c> {
     last_change: Instant,
     shutdown: bool,
     next_id: i32,
+    graph_built: bool,
 }
 
 /// Initialize, then serve until `exit`. The result is the process exit code.
@@ -113,6 +114,7 @@ pub fn serve(conn: &Connection) -> Result<u8, String> {
         last_change: Instant::now(),
         shutdown: false,
         next_id: 0,
+        graph_built: false,
     };
     server.run()
 }
@@ -328,7 +330,45 @@ impl Server<'_> {
         }
     }
 
+    /// The include graph of the workspace's templates, built on first use: which entry
+    /// templates a partial belongs to is known before any buffer is linted.
+    fn ensure_include_graph(&mut self) {
+        if self.graph_built {
+            return;
+        }
+        self.graph_built = true;
+        let accept = |path: &Path, _explicit: bool| {
+            crate::workspace::kind::classify(path).is_some_and(|(k, _)| k.is_template())
+        };
+        let (found, _) = crate::workspace::walk::discover(std::slice::from_ref(&self.cwd), true, 0, &accept);
+        let paths: Vec<PathBuf> = found.into_iter().map(|f| f.path).collect();
+        self.linter.set_include_graph(&paths);
+    }
+
+    /// `uris` and every open entry template whose message includes one of them: a footer
+    /// partial's edit changes the findings of the emails that use it.
+    fn with_includers(&mut self, uris: &[Uri]) -> Vec<Uri> {
+        self.ensure_include_graph();
+        let mut all = uris.to_vec();
+        for uri in uris {
+            let Some(doc) = self.docs.get(uri) else { continue };
+            if !crate::workspace::kind::classify(&doc.path).is_some_and(|(k, _)| k.is_template()) {
+                continue;
+            }
+            self.linter.update_template(&doc.path, doc.source.text());
+            for entry in self.linter.includers_of(&doc.path) {
+                if let Some(open) = self.docs.by_path(&entry)
+                    && !all.contains(&open.uri)
+                {
+                    all.push(open.uri.clone());
+                }
+            }
+        }
+        all
+    }
+
     fn lint_and_publish(&mut self, uris: &[Uri]) {
+        let uris = &self.with_includers(uris)[..];
         for uri in uris {
             let Some(doc) = self.docs.get_mut(uri) else { continue };
             doc.linted = lint::lint_document(&self.linter, &self.fallback, &doc.path, &doc.source, &doc.uri);

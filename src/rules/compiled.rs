@@ -126,6 +126,11 @@ pub struct ElementM {
 }
 
 #[derive(Debug, Clone)]
+pub struct IncludeM {
+    pub statuses: Vec<crate::document::IncludeStatus>,
+}
+
+#[derive(Debug, Clone)]
 pub enum Matcher {
     All(Vec<Matcher>),
     Any(Vec<Matcher>),
@@ -140,6 +145,7 @@ pub enum Matcher {
     Setting(SettingM),
     Field(FieldM),
     Element(ElementM),
+    Include(IncludeM),
 }
 
 impl Matcher {
@@ -152,6 +158,7 @@ impl Matcher {
             Matcher::Setting(_) => 4,
             Matcher::Field(_) => 5,
             Matcher::Element(_) => 6,
+            Matcher::Include(_) => 7,
             Matcher::Not(m) | Matcher::Severity(_, m) => return m.fact(),
             Matcher::Anywhere(_) => return None,
             Matcher::All(v) | Matcher::Any(v) => {

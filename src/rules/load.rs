@@ -181,6 +181,9 @@ impl Ctx<'_> {
                 selector: Selector::parse(&e.selector).map_err(|m| self.err(&e.selector, m))?,
                 visible: e.visible,
             }),
+            MatcherDef::Include(i) => Matcher::Include(IncludeM {
+                statuses: i.status.to_vec(),
+            }),
         })
     }
 

@@ -7,7 +7,7 @@ pub mod schema;
 pub mod selector;
 pub mod setting_patterns;
 
-pub use compiled::{Matcher, Mode, Rule};
+pub use compiled::{Matcher, Mode, Rule, Scope};
 
 use crate::knowledge::embedded;
 use crate::knowledge::yaml::LoadError;

@@ -142,6 +142,14 @@ pub enum MatcherDef {
     Setting(SettingDef),
     Field(FieldDef),
     Element(ElementDef),
+    Include(IncludeDef),
+}
+
+/// A composition directive of the file by where it leads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IncludeDef {
+    pub status: OneOrMany<crate::document::IncludeStatus>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
