@@ -9,6 +9,9 @@ use crate::engine::suppress::META_RULES;
 use crate::engine::{Linter, Overrides};
 use crate::rules::{Rule, docs};
 use crate::source::SourceText;
+use crate::message::directives::Via;
+use crate::message::graph::{IncludeGraph, Target};
+use crate::workspace::kind;
 use crate::workspace::walk::{self, Read};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -39,6 +42,92 @@ pub fn describe_class(class: &ClassInfo, text: &str) -> String {
     format!("{} ({why})", class.class.as_str())
 }
 
+/// The file's role in the project's messages and the tree of what it includes.
+fn composition(graph: Option<&IncludeGraph>, path: &Path) -> String {
+    let Some(graph) = graph else {
+        return String::new();
+    };
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = graph.roots.project_root.clone();
+    let shown = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+    let mut out = String::new();
+    if graph.is_partial(&abs) {
+        let users = graph.includers_of(&abs);
+        let _ = writeln!(
+            out,
+            "  message:  a partial: message-level rules run on the {} entry template(s) that include it",
+            users.len()
+        );
+        for u in users.iter().take(20) {
+            let _ = writeln!(out, "            - {}", shown(u));
+        }
+        if users.len() > 20 {
+            let _ = writeln!(out, "            ... and {} more", users.len() - 20);
+        }
+        return out;
+    }
+    let _ = writeln!(out, "  message:  an entry template; its message is composed of:");
+    let mut seen = vec![crate::message::path::normalize(&abs)];
+    tree(graph, &abs, 1, &mut seen, &shown, &mut out);
+    out
+}
+
+fn via_word(via: Via) -> &'static str {
+    match via {
+        Via::Partial => "include",
+        Via::Import => "import",
+        Via::Section => "section",
+        Via::Mjml => "mj-include",
+        Via::RawHtml => "mj-include (html)",
+        Via::Style => "mj-include (css)",
+        Via::Template => "template",
+        Via::Component => "component",
+        Via::Layout => "layout",
+        Via::Embed => "embed",
+        Via::BlockPartial => "block partial",
+    }
+}
+
+/// One level of the include tree, depth-first; a file already on the path is a cycle.
+fn tree(
+    graph: &IncludeGraph,
+    file: &Path,
+    depth: usize,
+    seen: &mut Vec<PathBuf>,
+    shown: &dyn Fn(&Path) -> String,
+    out: &mut String,
+) {
+    let indent = "  ".repeat(depth + 5);
+    if depth == 1 {
+        let _ = writeln!(out, "{indent}{}", shown(file));
+    }
+    if depth > 16 {
+        let _ = writeln!(out, "{indent}  ...");
+        return;
+    }
+    for r in graph.references(file) {
+        let how = via_word(r.via);
+        match &r.target {
+            Target::File(p) if seen.contains(p) => {
+                let _ = writeln!(out, "{indent}  {how} {} → {} (a cycle)", r.name, shown(p));
+            }
+            Target::File(p) => {
+                let _ = writeln!(out, "{indent}  {how} {} → {}", r.name, shown(p));
+                seen.push(p.clone());
+                tree(graph, p, depth + 1, seen, shown, out);
+                seen.pop();
+            }
+            Target::Missing { tried } => {
+                let tried: Vec<String> = tried.iter().take(4).map(|p| shown(p)).collect();
+                let _ = writeln!(out, "{indent}  {how} {} → not found (tried {})", r.name, tried.join(", "));
+            }
+            Target::External { reason } => {
+                let _ = writeln!(out, "{indent}  {how} {} → not read ({reason})", r.name);
+            }
+        }
+    }
+}
+
 fn explain_rule(rule: &Rule) -> String {
     let mut out = docs::section(rule, "#");
     let _ = writeln!(out, "Documentation: {}", rule.docs_url());
@@ -61,6 +150,12 @@ fn explain_file(path: &Path, config: Option<PathBuf>, rules: &[Rule]) -> Result<
         Read::SkipBinary => return Err(format!("{} is a binary file", path.display())),
         Read::Problem(p) => return Err(format!("{}: {}", path.display(), p.message)),
     };
+    // Whether the file is a partial, and what its message holds, depends on the project's
+    // other templates.
+    let accept = |p: &Path, _explicit: bool| kind::classify(p).is_some_and(|(k, _)| k.is_template());
+    let (found, _) = walk::discover(std::slice::from_ref(&setup.config.root), true, 0, &accept);
+    let templates: Vec<PathBuf> = found.into_iter().map(|f| f.path).collect();
+    linter.set_include_graph(&templates);
     let Some(linted) = linter.lint_file(path, &text, &setup) else {
         return Err(format!(
             "inboxlint does not read {} (see `kinds:` in the config to force a kind)",
@@ -89,6 +184,9 @@ fn explain_file(path: &Path, config: Option<PathBuf>, rules: &[Rule]) -> Result<
     );
     let _ = writeln!(out, "  profiles: {}", setup.config.profiles.join(", "));
     let _ = writeln!(out, "  class:    {}", describe_class(&linted.class, &text));
+    if linted.kind.is_template() {
+        let _ = write!(out, "{}", linter.with_include_graph(|g| composition(g, path)));
+    }
     if !setup.config.infer_class {
         let _ = writeln!(out, "            (class inference is off: `infer-class: false`)");
     }

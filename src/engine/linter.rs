@@ -144,6 +144,12 @@ impl Linter {
         }
     }
 
+    /// Read access to the run's include graph (for `explain`).
+    pub fn with_include_graph<R>(&self, f: impl FnOnce(Option<&IncludeGraph>) -> R) -> R {
+        let graph = self.graph.read().unwrap_or_else(|p| p.into_inner());
+        f(graph.as_ref())
+    }
+
     /// Entry templates whose message includes `path`, directly or through other partials.
     pub fn includers_of(&self, path: &Path) -> Vec<PathBuf> {
         let graph = self.graph.read().unwrap_or_else(|p| p.into_inner());
