@@ -427,6 +427,7 @@ impl Linter {
                 continue;
             };
             let on_message = rule.scope == Scope::Message && doc.kind.is_template();
+            let before = out.len();
             match (&role, &message) {
                 // A partial is judged as part of the messages that include it.
                 (Role::Partial, _) if on_message => continue,
@@ -439,6 +440,11 @@ impl Linter {
                 _ => {
                     ran.push(rule.id.clone());
                     self.run_rule(rule, severity, &evaluator, &mut out);
+                }
+            }
+            if doc.meta.class.class.as_str() == UNKNOWN_CLASS && !rule.classes.is_empty() {
+                for d in &mut out[before..] {
+                    d.message.push_str(UNKNOWN_CLASS_NOTE);
                 }
             }
         }
@@ -489,8 +495,15 @@ impl Linter {
         if !rule.formats.is_empty() && !rule.formats.contains(&doc.format) {
             return None;
         }
-        if !rule.classes.is_empty() && !rule.classes.iter().any(|c| c == doc.meta.class.class.as_str()) {
-            return None;
+        let class = doc.meta.class.class.as_str();
+        let mut ceiling = Severity::Error;
+        if !rule.classes.is_empty() && !rule.classes.iter().any(|c| c == class) {
+            // A message inboxlint cannot class is still held to the marketing rules (the
+            // fail-safe), but as a warning that says how to declare the class.
+            if !(class == UNKNOWN_CLASS && rule.classes.iter().any(|c| c == "marketing")) {
+                return None;
+            }
+            ceiling = Severity::Warning;
         }
         if !rule.profiles.is_empty() && !rule.profiles.iter().any(|p| doc.meta.profiles.contains(p)) {
             return None;
@@ -501,7 +514,7 @@ impl Linter {
         if self.overrides.ignore.iter().any(|s| matches_selector(rule, s)) {
             return None;
         }
-        setup.config.level(&rule.id, rule.severity, path)
+        setup.config.level(&rule.id, rule.severity, path).map(|l| l.min(ceiling))
     }
 
     fn run_rule(&self, rule: &Rule, severity: Severity, ev: &Evaluator<'_>, out: &mut Vec<Diagnostic>) {
@@ -572,6 +585,9 @@ fn read_related(base: &Path, reference: &str, files: &[(String, String)]) -> Res
     let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
 }
+
+const UNKNOWN_CLASS: &str = "unknown";
+const UNKNOWN_CLASS_NOTE: &str = " (if this is marketing mail; inboxlint could not tell whether it is marketing or transactional: declare it with `<!-- inboxlint: marketing -->` or `<!-- inboxlint: transactional -->`, or a `classes:` glob in .inboxlint.yaml)";
 
 /// A template as composition reads it: text within the size limit a file is linted with.
 fn read_template(path: &Path) -> Option<String> {
