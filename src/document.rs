@@ -39,7 +39,7 @@ impl FileKind {
 }
 
 /// Where a composition directive leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IncludeStatus {
     /// To a file that exists.
@@ -53,7 +53,7 @@ pub enum IncludeStatus {
 }
 
 /// A composition directive of a file, at its exact bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Include {
     pub span: Span,
     /// The name as written (`footer`, `emails/base.html`).

@@ -58,7 +58,12 @@ fn collect<'r>(m: &'r Matcher, paths: &mut Vec<&'r LazyRegex>, keys: &mut Vec<&'
             paths.extend(&s.path);
             keys.extend(&s.key);
         }
-        Matcher::Link(_) | Matcher::Tag(_) | Matcher::Text(_) | Matcher::Field(_) | Matcher::Element(_) => {}
+        Matcher::Link(_)
+        | Matcher::Tag(_)
+        | Matcher::Text(_)
+        | Matcher::Field(_)
+        | Matcher::Element(_)
+        | Matcher::Include(_) => {}
     }
 }
 

@@ -35,6 +35,10 @@ pub fn classify(path: &Path) -> Option<(FileKind, SourceFormat)> {
     if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
         return Some((FileKind::Config, SourceFormat::Env));
     }
+    // Blade views are HTML templates; other PHP is code, not a template.
+    if name.ends_with(".blade.php") {
+        return Some((FileKind::Html, SourceFormat::Html));
+    }
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {
         e if HTML_EXTS.contains(&e) => (FileKind::Html, SourceFormat::Html),
