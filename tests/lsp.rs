@@ -789,3 +789,41 @@ fn panic_and_too_large_have_the_cli_ids() {
     );
     assert_eq!(stdin, vec![disk[0].clone()]);
 }
+
+/// Messages, not files: an entry template's findings come from its composed message, and an
+/// edit of a partial re-lints every open entry that includes it.
+#[test]
+fn editing_a_partial_relints_the_open_entries_that_include_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical tempdir");
+    std::fs::create_dir_all(root.join("emails/partials")).expect("mkdir");
+    let entry = root.join("emails/sale.hbs");
+    let footer = root.join("emails/partials/footer.hbs");
+    let entry_text = "<html><body>\n<h1>Spring sale: 20% off</h1>\n{{> footer}}\n</body></html>\n";
+    let footer_text =
+        "<p>Acme Inc., 2261 Market Street #4109, San Francisco, CA 94114</p>\n<p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p>\n";
+    std::fs::write(&entry, entry_text).expect("write entry");
+    std::fs::write(&footer, footer_text).expect("write footer");
+
+    let mut c = Client::start(&root, push_capabilities());
+    let entry_uri = c.open(&entry, "handlebars", entry_text);
+    let d = c.diagnostics(&entry_uri);
+    assert_eq!(d["diagnostics"], json!([]), "the footer partial holds the unsubscribe link and the address");
+    let footer_uri = c.open(&footer, "handlebars", footer_text);
+    let d = c.diagnostics(&footer_uri);
+    assert_eq!(d["diagnostics"], json!([]), "a partial is not judged as a message by itself");
+
+    // Take the link out of the partial, unsaved: the entry that includes it now lacks one.
+    let without_link = footer_text.replace("<a href=\"{{unsubscribe_url}}\">Unsubscribe</a>", "Thanks");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": footer_uri, "version": 2}, "contentChanges": [{"text": without_link}]}),
+    );
+    let d = c.diagnostics_where(&entry_uri, |p| !p["diagnostics"].as_array().is_some_and(Vec::is_empty));
+    assert_eq!(codes(&d), BTreeSet::from(["canspam/unsubscribe-missing".to_string()]));
+    let related = &find(&d, "canspam/unsubscribe-missing")["relatedInformation"];
+    assert_eq!(related[0]["location"]["uri"], json!(footer_uri), "{related}");
+    let d = c.diagnostics(&footer_uri);
+    assert_eq!(d["diagnostics"], json!([]), "the finding is on the entry, not on the partial");
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
