@@ -35,6 +35,10 @@ pub fn classify(path: &Path) -> Option<(FileKind, Format)> {
     if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
         return Some((FileKind::Config, Format::Env));
     }
+    // Blade views are HTML templates; other PHP is code, not a template.
+    if name.ends_with(".blade.php") {
+        return Some((FileKind::Html, Format::Html));
+    }
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {
         e if HTML_EXTS.contains(&e) => (FileKind::Html, Format::Html),
@@ -70,5 +74,12 @@ mod tests {
         assert_eq!(k(".env.example"), Some(Format::Env));
         assert_eq!(k("docker-compose.yml.dist"), Some(Format::Yaml));
         assert_eq!(k("README.example"), None);
+    }
+
+    #[test]
+    fn blade_views_are_html_and_plain_php_is_not() {
+        let k = |p: &str| classify(Path::new(p)).map(|(k, _)| k);
+        assert_eq!(k("resources/views/emails/welcome.blade.php"), Some(FileKind::Html));
+        assert_eq!(k("app/Mail/Welcome.php"), None);
     }
 }

@@ -1,0 +1,9 @@
+//! Messages, not files: how an entry template and the partials and layouts it pulls in are
+//! assembled into the message a recipient gets (issue 10). Sits between `workspace` (which
+//! finds files) and `engine` (which judges the composed message); it never imports upward.
+
+pub mod compose;
+pub mod directives;
+pub mod graph;
+pub mod path;
+pub mod resolve;
