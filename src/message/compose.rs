@@ -129,8 +129,10 @@ impl Composed {
                 Span::new(at(from), at(to))
             }
         };
-        let (Some(first), Some(last)) = (self.segment_at(span.start), self.segment_at(span.end.saturating_sub(1).max(span.start)))
-        else {
+        let (Some(first), Some(last)) = (
+            self.segment_at(span.start),
+            self.segment_at(span.end.saturating_sub(1).max(span.start)),
+        ) else {
             return Span::empty(0);
         };
         let a = map(first, span.start, span.end.min(first.composed.end));
@@ -140,7 +142,9 @@ impl Composed {
 
     /// The file `span` starts in and its bytes there (cut at the end of that file's stretch).
     pub fn locate(&self, span: Span) -> (FileId, Span) {
-        let Some(seg) = self.segment_at(span.start) else { return (FileId::ENTRY, Span::empty(0)) };
+        let Some(seg) = self.segment_at(span.start) else {
+            return (FileId::ENTRY, Span::empty(0));
+        };
         let at = |o: usize| seg.file_start + o.clamp(seg.composed.start, seg.composed.end) - seg.composed.start;
         (seg.file, Span::new(at(span.start), at(span.end.max(span.start))))
     }
@@ -242,11 +246,19 @@ impl<'g> Composer<'g> {
     }
 
     fn scan(&self, node: usize) -> &Scan {
-        if node == ENTRY { &self.entry_scan } else { &self.g.nodes[node].scan }
+        if node == ENTRY {
+            &self.entry_scan
+        } else {
+            &self.g.nodes[node].scan
+        }
     }
 
     fn link(&self, node: usize, d: usize) -> Option<Link> {
-        let links = if node == ENTRY { &self.entry_links } else { &self.g.nodes[node].links };
+        let links = if node == ENTRY {
+            &self.entry_links
+        } else {
+            &self.g.nodes[node].links
+        };
         links.get(d).cloned().flatten().map(|l| match l {
             Link::Node(i) if self.g.nodes[i].text.is_none() && self.canon(i) != ENTRY => {
                 // Unreadable since the graph was built: as good as missing.
@@ -258,7 +270,11 @@ impl<'g> Composer<'g> {
     }
 
     fn path(&self, node: usize) -> &Path {
-        if node == ENTRY { &self.out.files[0] } else { &self.g.nodes[node].path }
+        if node == ENTRY {
+            &self.out.files[0]
+        } else {
+            &self.g.nodes[node].path
+        }
     }
 
     fn file_id(&mut self, node: usize) -> FileId {
@@ -281,7 +297,9 @@ impl<'g> Composer<'g> {
             return;
         }
         let text = self.text(node);
-        let Some(mut piece) = text.get(range.range()) else { return };
+        let Some(mut piece) = text.get(range.range()) else {
+            return;
+        };
         let room = MAX_COMPOSED.saturating_sub(self.out.text.len());
         if piece.len() > room {
             let mut cut = room;
@@ -308,12 +326,20 @@ impl<'g> Composer<'g> {
             last.composed.end = self.out.text.len();
             return;
         }
-        self.out.segments.push(Segment { composed: start..self.out.text.len(), file, file_start: range.start, pulled_in_by });
+        self.out.segments.push(Segment {
+            composed: start..self.out.text.len(),
+            file,
+            file_start: range.start,
+            pulled_in_by,
+        });
     }
 
     fn hit(&mut self, cap: Cap, at: Span) {
         if self.out.cap.is_none() {
-            self.out.cap = Some(CapHit { cap, directive_span_in_entry: at });
+            self.out.cap = Some(CapHit {
+                cap,
+                directive_span_in_entry: at,
+            });
         }
     }
 
@@ -322,8 +348,21 @@ impl<'g> Composer<'g> {
         let own = self.own_scope(node, Span::new(0, self.text(node).len()), anchor, scope, false);
         let layout = self.scan(node).layout().map(|(i, d)| (Some(i), d.span, d.kind.clone()));
         let layout = layout.or_else(|| {
-            let implicit = if node == ENTRY { self.entry_implicit.as_ref() } else { self.g.nodes[node].implicit_layout.as_ref() };
-            implicit.map(|(name, _)| (None, Span::empty(0), DirectiveKind::Layout { name: Some(name.clone()), fill: Fill::Slot }))
+            let implicit = if node == ENTRY {
+                self.entry_implicit.as_ref()
+            } else {
+                self.g.nodes[node].implicit_layout.as_ref()
+            };
+            implicit.map(|(name, _)| {
+                (
+                    None,
+                    Span::empty(0),
+                    DirectiveKind::Layout {
+                        name: Some(name.clone()),
+                        fill: Fill::Slot,
+                    },
+                )
+            })
         });
         let Some((index, span, DirectiveKind::Layout { name: Some(name), fill })) = layout else {
             return self.emit_body(node, anchor, &own);
@@ -344,14 +383,29 @@ impl<'g> Composer<'g> {
         let by_slot = fill == Fill::Slot || blocks.is_empty();
         let mut overrides = blocks;
         overrides.extend(scope.overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let slot = by_slot.then(|| Rc::new(Piece { node, range: whole, anchor, scope: own.clone(), whole_file: true }));
-        let inner = Scope { overrides: Rc::new(overrides), slot };
+        let slot = by_slot.then(|| {
+            Rc::new(Piece {
+                node,
+                range: whole,
+                anchor,
+                scope: own.clone(),
+                whole_file: true,
+            })
+        });
+        let inner = Scope {
+            overrides: Rc::new(overrides),
+            slot,
+        };
         let here = Some(Self::in_entry(node, span, anchor));
         self.follow(node, span, here, target, None, |c| c.emit_file(target, here, &inner));
     }
 
     fn implicit_link(&self, node: usize) -> Option<Link> {
-        let implicit = if node == ENTRY { self.entry_implicit.as_ref() } else { self.g.nodes[node].implicit_layout.as_ref() };
+        let implicit = if node == ENTRY {
+            self.entry_implicit.as_ref()
+        } else {
+            self.g.nodes[node].implicit_layout.as_ref()
+        };
         implicit.map(|(_, l)| match l {
             Link::Node(i) => Link::Node(self.canon(*i)),
             other => other.clone(),
@@ -366,12 +420,22 @@ impl<'g> Composer<'g> {
             return scope.clone();
         }
         defs.extend(scope.overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Scope { overrides: Rc::new(defs), slot: scope.slot.clone() }
+        Scope {
+            overrides: Rc::new(defs),
+            slot: scope.slot.clone(),
+        }
     }
 
     /// The blocks inside `range` of `node` (only those that do not render in place unless
     /// `all`), first of a name wins.
-    fn blocks_in(&self, node: usize, range: Span, anchor: Option<Span>, scope: &Scope, all: bool) -> HashMap<String, Rc<Piece>> {
+    fn blocks_in(
+        &self,
+        node: usize,
+        range: Span,
+        anchor: Option<Span>,
+        scope: &Scope,
+        all: bool,
+    ) -> HashMap<String, Rc<Piece>> {
         let mut out = HashMap::new();
         for d in &self.scan(node).directives {
             if let DirectiveKind::Block { name, body, in_place } = &d.kind
@@ -379,7 +443,13 @@ impl<'g> Composer<'g> {
                 && (all || !in_place)
                 && !out.contains_key(name)
             {
-                let piece = Piece { node, range: *body, anchor, scope: scope.clone(), whole_file: false };
+                let piece = Piece {
+                    node,
+                    range: *body,
+                    anchor,
+                    scope: scope.clone(),
+                    whole_file: false,
+                };
                 out.insert(name.clone(), Rc::new(piece));
             }
         }
@@ -412,7 +482,10 @@ impl<'g> Composer<'g> {
     /// `range` of `node`, with the directives in it replaced by what they stand for.
     fn emit_range(&mut self, node: usize, range: Span, anchor: Option<Span>, scope: &Scope) {
         let count = self.scan(node).directives.len();
-        let mut i = self.scan(node).directives.partition_point(|d| d.span.start < range.start);
+        let mut i = self
+            .scan(node)
+            .directives
+            .partition_point(|d| d.span.start < range.start);
         let mut pos = range.start;
         while i < count && !self.stopped {
             let span = self.scan(node).directives[i].span;
@@ -463,7 +536,14 @@ impl<'g> Composer<'g> {
                     let p = p.clone();
                     return self.follow(node, d.span, here, p.node, Some(p.range.start), |c| c.emit_piece(&p));
                 }
-                let inner = if passes_scope { Scope { overrides: scope.overrides.clone(), slot: None } } else { Scope::default() };
+                let inner = if passes_scope {
+                    Scope {
+                        overrides: scope.overrides.clone(),
+                        slot: None,
+                    }
+                } else {
+                    Scope::default()
+                };
                 match self.link(node, i) {
                     Some(Link::Node(_)) if *via == Via::Style => {}
                     Some(Link::Node(t)) => {
@@ -474,7 +554,9 @@ impl<'g> Composer<'g> {
                                 let own = c.own_scope(t, Span::new(0, c.text(t).len()), here, &inner, false);
                                 c.emit_range(t, body, here, &own)
                             }),
-                            (None, Some(body)) => self.follow(node, d.span, here, t, None, |c| c.emit_range(t, body, here, &inner)),
+                            (None, Some(body)) => {
+                                self.follow(node, d.span, here, t, None, |c| c.emit_range(t, body, here, &inner))
+                            }
                             (None, None) => self.follow(node, d.span, here, t, None, |c| c.emit_file(t, here, &inner)),
                         }
                     }
@@ -491,9 +573,19 @@ impl<'g> Composer<'g> {
                     if d.language == Language::Handlebars {
                         overrides.extend(scope.overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
                     }
-                    let slot = (*fill == Fill::Slot)
-                        .then(|| Rc::new(Piece { node, range: *body, anchor, scope: scope.clone(), whole_file: false }));
-                    let inner = Scope { overrides: Rc::new(overrides), slot };
+                    let slot = (*fill == Fill::Slot).then(|| {
+                        Rc::new(Piece {
+                            node,
+                            range: *body,
+                            anchor,
+                            scope: scope.clone(),
+                            whole_file: false,
+                        })
+                    });
+                    let inner = Scope {
+                        overrides: Rc::new(overrides),
+                        slot,
+                    };
                     self.follow(node, d.span, here, t, None, |c| c.emit_file(t, here, &inner));
                 }
                 other => {
@@ -541,14 +633,26 @@ impl<'g> Composer<'g> {
     }
 
     fn file_id_or_entry(&mut self, node: usize) -> FileId {
-        if node == ENTRY { FileId::ENTRY } else { self.file_id(node) }
+        if node == ENTRY {
+            FileId::ENTRY
+        } else {
+            self.file_id(node)
+        }
     }
 
     /// Enters `target` (or its define starting at `define`) for the directive at `span` of
     /// `from`, unless that would loop or pass a limit.
     ///
     /// When it does not enter, the directive stays in the message as written.
-    fn follow(&mut self, from: usize, span: Span, here: Option<Span>, target: usize, define: Option<usize>, emit: impl FnOnce(&mut Self)) {
+    fn follow(
+        &mut self,
+        from: usize,
+        span: Span,
+        here: Option<Span>,
+        target: usize,
+        define: Option<usize>,
+        emit: impl FnOnce(&mut Self),
+    ) {
         if self.stopped {
             return;
         }
@@ -561,13 +665,25 @@ impl<'g> Composer<'g> {
             return;
         }
         let key = (target, define);
-        if let Some(first) = self.stack.iter().position(|k| *k == key || (k.0 == target && define.is_none() && k.1.is_none())) {
+        if let Some(first) = self
+            .stack
+            .iter()
+            .position(|k| *k == key || (k.0 == target && define.is_none() && k.1.is_none()))
+        {
             if self.reported.insert((from, span.start)) {
-                let mut chain: Vec<PathBuf> = self.stack[first..].iter().map(|(n, _)| self.path(*n).to_path_buf()).collect();
+                let mut chain: Vec<PathBuf> = self.stack[first..]
+                    .iter()
+                    .map(|(n, _)| self.path(*n).to_path_buf())
+                    .collect();
                 chain.dedup();
                 chain.push(self.path(target).to_path_buf());
                 let file = self.file_id_or_entry(from);
-                self.out.cycles.push(Cycle { directive_span_in_entry: in_entry, chain, file, directive_span: span });
+                self.out.cycles.push(Cycle {
+                    directive_span_in_entry: in_entry,
+                    chain,
+                    file,
+                    directive_span: span,
+                });
             }
             return self.copy(from, span, anchor);
         }
@@ -620,9 +736,17 @@ mod tests {
         let covered: usize = c.segments.iter().map(|s| s.composed.len()).sum();
         assert_eq!(covered, c.text.len());
         assert_eq!(c.to_entry(Span::new(4, 6)), Span::new(9, 16), "the second include");
-        assert_eq!(c.to_entry(Span::new(0, 6)), Span::new(0, 16), "across segments: the covering span");
+        assert_eq!(
+            c.to_entry(Span::new(0, 6)),
+            Span::new(0, 16),
+            "across segments: the covering span"
+        );
         assert_eq!(c.locate(Span::new(4, 6)), (FileId(1), Span::new(0, 2)));
-        assert_eq!(c.locate(Span::new(6, 6)), (FileId(1), Span::new(2, 2)), "the end of the text");
+        assert_eq!(
+            c.locate(Span::new(6, 6)),
+            (FileId(1), Span::new(2, 2)),
+            "the end of the text"
+        );
         assert_eq!(c.to_entry(Span::empty(3)), Span::new(8, 8), "the y");
     }
 
@@ -630,16 +754,44 @@ mod tests {
     fn an_empty_message_maps_to_the_start() {
         let g = graph(&[]);
         let c = g.compose(Path::new("p/e.html"), "");
-        assert_eq!((c.text.as_str(), c.to_entry(Span::new(0, 5)), c.locate(Span::new(2, 3))), ("", Span::empty(0), (FileId::ENTRY, Span::empty(0))));
+        assert_eq!(
+            (c.text.as_str(), c.to_entry(Span::new(0, 5)), c.locate(Span::new(2, 3))),
+            ("", Span::empty(0), (FileId::ENTRY, Span::empty(0)))
+        );
     }
 
     fn template_text() -> impl Strategy<Value = String> {
         let atoms = prop::sample::select(vec![
-            "{{> b}}", "{{> a}}", "{{#> b}}", "{{/b}}", "{{> @partial-block}}", "{% include 'b.html' %}",
-            "{% extends 'b.html' %}", "{% block x %}", "{% endblock %}", "{{ content }}", "<mj-include path=\"b\" />",
-            "{{define \"x\"}}", "{{template \"x\"}}", "{{end}}", "@include('b')", "@section('x')", "@endsection",
-            "@yield('x')", "<x-b>", "</x-b>", "<%= render 'b' %>", "<%= yield %>", "---\nlayout: b\n---\n", "{{",
-            "{%", "<", "@", "é", "</body>", "x",
+            "{{> b}}",
+            "{{> a}}",
+            "{{#> b}}",
+            "{{/b}}",
+            "{{> @partial-block}}",
+            "{% include 'b.html' %}",
+            "{% extends 'b.html' %}",
+            "{% block x %}",
+            "{% endblock %}",
+            "{{ content }}",
+            "<mj-include path=\"b\" />",
+            "{{define \"x\"}}",
+            "{{template \"x\"}}",
+            "{{end}}",
+            "@include('b')",
+            "@section('x')",
+            "@endsection",
+            "@yield('x')",
+            "<x-b>",
+            "</x-b>",
+            "<%= render 'b' %>",
+            "<%= yield %>",
+            "---\nlayout: b\n---\n",
+            "{{",
+            "{%",
+            "<",
+            "@",
+            "é",
+            "</body>",
+            "x",
         ]);
         prop::collection::vec(atoms, 0..24).prop_map(|v| v.concat())
     }

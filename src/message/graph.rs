@@ -17,8 +17,16 @@ pub type Reader<'a> = dyn Fn(&Path) -> Option<String> + Sync + 'a;
 
 /// Path components that hold partials and layouts by convention.
 const PARTIAL_DIRS: &[&str] = &[
-    "partials", "_partials", "_includes", "includes", "layouts", "_layouts", "layout", "snippets",
-    "components", "sections",
+    "partials",
+    "_partials",
+    "_includes",
+    "includes",
+    "layouts",
+    "_layouts",
+    "layout",
+    "snippets",
+    "components",
+    "sections",
 ];
 /// Paths suffixes indexed per file: enough for `templates/emails/partials/footer.html`.
 const MAX_SUFFIX: usize = 6;
@@ -30,9 +38,13 @@ const MAX_DISCOVERY_ROUNDS: usize = 64;
 pub enum Target {
     File(PathBuf),
     /// No candidate exists; `tried` lists them, best first.
-    Missing { tried: Vec<PathBuf> },
+    Missing {
+        tried: Vec<PathBuf>,
+    },
     /// Outside what can be read: a vendor view, a Twig namespace, a computed name.
-    External { reason: &'static str },
+    External {
+        reason: &'static str,
+    },
 }
 
 /// A reference from one file to another, as [`IncludeGraph::references`] lists it.
@@ -183,7 +195,11 @@ impl IncludeGraph {
         }
         let name = file_name(&n.path);
         if let Some(stem) = name.split('.').next() {
-            self.index.by_stem.entry(stem.trim_start_matches('_').to_string()).or_default().push(i);
+            self.index
+                .by_stem
+                .entry(stem.trim_start_matches('_').to_string())
+                .or_default()
+                .push(i);
         }
         self.index.by_path.insert(n.path.clone(), i);
         self.nodes.push(n);
@@ -235,7 +251,10 @@ impl IncludeGraph {
                 .collect();
             pending = Vec::new();
             for (i, links, implicit) in results {
-                let links = links.into_iter().map(|f| f.map(|f| self.settle(f, &mut pending))).collect();
+                let links = links
+                    .into_iter()
+                    .map(|f| f.map(|f| self.settle(f, &mut pending)))
+                    .collect();
                 let implicit = implicit.map(|(name, f)| (name, self.settle(f, &mut pending)));
                 self.nodes[i].links = links;
                 self.nodes[i].implicit_layout = implicit;
@@ -263,14 +282,24 @@ impl IncludeGraph {
         let mut includers = vec![BTreeMap::new(); self.nodes.len()];
         for (i, n) in self.nodes.iter().enumerate() {
             let implicit = n.implicit_layout.as_ref().map(|(_, l)| l);
-            for (d, l) in n.scan.directives.iter().zip(&n.links).filter_map(|(d, l)| Some((Some(d), l.as_ref()?))).chain(implicit.map(|l| (None, l))) {
+            for (d, l) in n
+                .scan
+                .directives
+                .iter()
+                .zip(&n.links)
+                .filter_map(|(d, l)| Some((Some(d), l.as_ref()?)))
+                .chain(implicit.map(|l| (None, l)))
+            {
                 let Link::Node(j) = l else { continue };
                 if *j == i {
                     continue;
                 }
                 let weak = d.is_some_and(|d| {
                     d.via() == Some(Via::Template)
-                        && d.names().first().and_then(|n| self.index.defines.get(n)).is_some_and(|v| v.len() > 1)
+                        && d.names()
+                            .first()
+                            .and_then(|n| self.index.defines.get(n))
+                            .is_some_and(|v| v.len() > 1)
                 });
                 let e: &mut bool = includers[*j].entry(i).or_insert(false);
                 *e |= !weak;
@@ -303,7 +332,10 @@ impl IncludeGraph {
         {
             return Found::Link(Link::Node(i));
         }
-        let all: Vec<Candidates> = names.iter().map(|n| resolve::candidates(d, n, from, &self.roots)).collect();
+        let all: Vec<Candidates> = names
+            .iter()
+            .map(|n| resolve::candidates(d, n, from, &self.roots))
+            .collect();
         for c in &all {
             if let Some(i) = self.lookup(c, from) {
                 return Found::Link(Link::Node(i));
@@ -343,14 +375,23 @@ impl IncludeGraph {
         }
         let stem = c.stem.as_ref()?;
         let v = self.index.by_stem.get(stem.trim_start_matches('_'))?;
-        let templates = v.iter().filter(not_self).copied().filter(|&i| self.nodes[i].language == Language::Handlebars);
+        let templates = v
+            .iter()
+            .filter(not_self)
+            .copied()
+            .filter(|&i| self.nodes[i].language == Language::Handlebars);
         self.nearest(templates, from)
     }
 
     /// Of several files, the one sharing the longest directory prefix with `from`; ties go to
     /// the smallest path, so the answer does not depend on discovery order.
     fn nearest(&self, it: impl Iterator<Item = usize>, from: &Path) -> Option<usize> {
-        let shared = |p: &Path| p.components().zip(from.components()).take_while(|(a, b)| a == b).count();
+        let shared = |p: &Path| {
+            p.components()
+                .zip(from.components())
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
         it.max_by(|&a, &b| {
             let (pa, pb) = (&self.nodes[a].path, &self.nodes[b].path);
             shared(pa).cmp(&shared(pb)).then_with(|| pb.cmp(pa))
@@ -365,7 +406,13 @@ impl IncludeGraph {
 
     /// The Rails mailer layout of a view under `app/views/<x>_mailer/`: the mailer's own
     /// `layout 'y'`, else `layouts/<x>_mailer`, else `layouts/mailer` (ApplicationMailer's).
-    fn rails_layout(&self, from: &Path, language: Language, scan: &Scan, read: Option<&Reader<'_>>) -> Option<(String, Found)> {
+    fn rails_layout(
+        &self,
+        from: &Path,
+        language: Language,
+        scan: &Scan,
+        read: Option<&Reader<'_>>,
+    ) -> Option<(String, Found)> {
         if language != Language::Erb || scan.layout().is_some() || file_name(from).starts_with('_') {
             return None;
         }
@@ -410,7 +457,9 @@ impl IncludeGraph {
         {
             return m.clone();
         }
-        let Some(read) = read else { return MailerLayout::Conventional };
+        let Some(read) = read else {
+            return MailerLayout::Conventional;
+        };
         let decl = read(rb).map_or(MailerLayout::Conventional, |src| parse_mailer_layout(&src));
         if let Ok(mut cache) = self.mailers.lock() {
             cache.insert(rb.to_path_buf(), decl.clone());
@@ -428,7 +477,12 @@ impl IncludeGraph {
 
     /// Resolves a fresh scan of a file against the graph as it stands (no reads): what
     /// `compose` uses when the text it is given differs from what the graph saw.
-    pub(crate) fn resolve_fresh(&self, path: &Path, scan: &Scan, language: Language) -> (Vec<Option<Link>>, Option<(String, Link)>) {
+    pub(crate) fn resolve_fresh(
+        &self,
+        path: &Path,
+        scan: &Scan,
+        language: Language,
+    ) -> (Vec<Option<Link>>, Option<(String, Link)>) {
         let settle = |f: Found| match f {
             Found::Link(l) => l,
             Found::Disk(p, _) => Link::Missing(vec![p]),
@@ -438,7 +492,9 @@ impl IncludeGraph {
             .iter()
             .map(|d| d.is_reference().then(|| settle(self.resolve_directive(path, d, None))))
             .collect();
-        let implicit = self.rails_layout(path, language, scan, None).map(|(n, f)| (n, settle(f)));
+        let implicit = self
+            .rails_layout(path, language, scan, None)
+            .map(|(n, f)| (n, settle(f)));
         (links, implicit)
     }
 
@@ -476,7 +532,13 @@ impl IncludeGraph {
             })
             .collect();
         if let Some((name, l)) = &n.implicit_layout {
-            out.push(Reference { span: Span::empty(0), via: Via::Layout, language: n.language, name: name.clone(), target: self.target(l) });
+            out.push(Reference {
+                span: Span::empty(0),
+                via: Via::Layout,
+                language: n.language,
+                name: name.clone(),
+                target: self.target(l),
+            });
         }
         out
     }
@@ -528,7 +590,9 @@ impl IncludeGraph {
     /// Every file that includes `path`, directly or through others, sorted: the entries to
     /// lint again when a partial changes.
     pub fn includers_of(&self, path: &Path) -> Vec<PathBuf> {
-        let Some(start) = self.node(path) else { return Vec::new() };
+        let Some(start) = self.node(path) else {
+            return Vec::new();
+        };
         let mut seen: BTreeSet<usize> = BTreeSet::new();
         let mut queue: VecDeque<usize> = VecDeque::from([start]);
         while let Some(i) = queue.pop_front() {
@@ -562,7 +626,9 @@ fn new_node(path: PathBuf, text: String, listed: bool) -> Node {
 /// `layout 'name'`, `layout("name")` or `layout false` at the start of a line of a mailer class.
 fn parse_mailer_layout(src: &str) -> MailerLayout {
     for line in src.lines() {
-        let Some(rest) = line.trim_start().strip_prefix("layout") else { continue };
+        let Some(rest) = line.trim_start().strip_prefix("layout") else {
+            continue;
+        };
         let rest = rest.trim_start_matches('(').trim_start();
         if rest.starts_with("false") || rest.starts_with("nil") {
             return MailerLayout::Off;
@@ -595,16 +661,24 @@ mod tests {
             ("p/emails/social.hbs", "links"),
             ("p/emails/plain.hbs", "{{> nowhere}}"),
         ]);
-        assert_eq!(g.entries(), vec![PathBuf::from("p/emails/plain.hbs"), "p/emails/sale.hbs".into()]);
+        assert_eq!(
+            g.entries(),
+            vec![PathBuf::from("p/emails/plain.hbs"), "p/emails/sale.hbs".into()]
+        );
         assert!(g.is_partial(Path::new("p/emails/base.hbs")));
         assert!(g.is_partial(Path::new("./p/emails/social.hbs")));
-        assert_eq!(g.includers_of(Path::new("p/emails/social.hbs")), vec![
-            PathBuf::from("p/emails/base.hbs"),
-            "p/emails/partials/footer.hbs".into(),
-            "p/emails/sale.hbs".into()
-        ]);
+        assert_eq!(
+            g.includers_of(Path::new("p/emails/social.hbs")),
+            vec![
+                PathBuf::from("p/emails/base.hbs"),
+                "p/emails/partials/footer.hbs".into(),
+                "p/emails/sale.hbs".into()
+            ]
+        );
         let refs = g.references(Path::new("p/emails/plain.hbs"));
-        assert!(matches!(&refs[0].target, Target::Missing { tried } if tried.contains(&PathBuf::from("p/emails/partials/nowhere.hbs"))));
+        assert!(
+            matches!(&refs[0].target, Target::Missing { tried } if tried.contains(&PathBuf::from("p/emails/partials/nowhere.hbs")))
+        );
     }
 
     #[test]
@@ -613,9 +687,15 @@ mod tests {
         let read = |p: &Path| files.get(p).cloned();
         let mut g = IncludeGraph::build(&[], Roots::new("p"), &read);
         g.update(Path::new("p/a.hbs"), "{{> f}}", &read);
-        assert!(matches!(g.references(Path::new("p/a.hbs"))[0].target, Target::Missing { .. }));
+        assert!(matches!(
+            g.references(Path::new("p/a.hbs"))[0].target,
+            Target::Missing { .. }
+        ));
         g.update(Path::new("p/f.hbs"), "footer", &read);
-        assert_eq!(g.references(Path::new("p/a.hbs"))[0].target, Target::File("p/f.hbs".into()));
+        assert_eq!(
+            g.references(Path::new("p/a.hbs"))[0].target,
+            Target::File("p/f.hbs".into())
+        );
         assert!(g.is_partial(Path::new("p/f.hbs")));
         g.update(Path::new("p/a.hbs"), "no include", &read);
         assert!(!g.is_partial(Path::new("p/f.hbs")));
@@ -624,22 +704,40 @@ mod tests {
 
     #[test]
     fn files_outside_the_set_are_read_inside_the_project_only() {
-        let disk: HashMap<PathBuf, String> =
-            [("p/vendor/f.hbs", "vendor footer"), ("/etc/x.j2", "secret")].iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect();
+        let disk: HashMap<PathBuf, String> = [("p/vendor/f.hbs", "vendor footer"), ("/etc/x.j2", "secret")]
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect();
         let read = |p: &Path| disk.get(p).cloned();
-        let map = [("p/a.hbs".to_string(), "{{> vendor/f}}".to_string()), ("p/b.j2".into(), "{% include '/etc/x.j2' %}".into())];
+        let map = [
+            ("p/a.hbs".to_string(), "{{> vendor/f}}".to_string()),
+            ("p/b.j2".into(), "{% include '/etc/x.j2' %}".into()),
+        ];
         let both: HashMap<PathBuf, String> = map.iter().map(|(p, t)| (PathBuf::from(p), t.clone())).collect();
         let r = |p: &Path| both.get(p).cloned().or_else(|| read(p));
         let g = IncludeGraph::build(&[PathBuf::from("p/a.hbs"), "p/b.j2".into()], Roots::new("p"), &r);
-        assert_eq!(g.references(Path::new("p/a.hbs"))[0].target, Target::File("p/vendor/f.hbs".into()));
-        assert!(matches!(g.references(Path::new("p/b.j2"))[0].target, Target::Missing { .. }));
-        assert_eq!(g.entries(), vec![PathBuf::from("p/a.hbs"), "p/b.j2".into()], "found files are not entries");
+        assert_eq!(
+            g.references(Path::new("p/a.hbs"))[0].target,
+            Target::File("p/vendor/f.hbs".into())
+        );
+        assert!(matches!(
+            g.references(Path::new("p/b.j2"))[0].target,
+            Target::Missing { .. }
+        ));
+        assert_eq!(
+            g.entries(),
+            vec![PathBuf::from("p/a.hbs"), "p/b.j2".into()],
+            "found files are not entries"
+        );
     }
 
     #[test]
     fn go_calls_of_a_name_many_pages_define_do_not_make_them_partials() {
         let (g, _) = project(&[
-            ("p/t/layout.gohtml", r#"{{define "layout"}}<body>{{template "content" .}}</body>{{end}}"#),
+            (
+                "p/t/layout.gohtml",
+                r#"{{define "layout"}}<body>{{template "content" .}}</body>{{end}}"#,
+            ),
             ("p/t/a.gohtml", r#"{{define "content"}}A{{end}}{{template "layout" .}}"#),
             ("p/t/b.gohtml", r#"{{define "content"}}B{{end}}{{template "layout" .}}"#),
         ]);
@@ -657,11 +755,20 @@ mod tests {
             ("p/app/views/layouts/mailer.text.erb", "<%= yield %>"),
             ("p/app/views/layouts/fancy.html.erb", "<%= yield %>"),
             ("p/app/views/admin_mailer/a.html.erb", "A"),
-            ("p/app/mailers/admin_mailer.rb", "class AdminMailer < ApplicationMailer\n  layout 'fancy'\nend\n"),
+            (
+                "p/app/mailers/admin_mailer.rb",
+                "class AdminMailer < ApplicationMailer\n  layout 'fancy'\nend\n",
+            ),
         ]);
         let layout = |p: &str| g.references(Path::new(p)).last().map(|r| r.target.clone());
-        assert_eq!(layout("p/app/views/user_mailer/welcome.text.erb"), Some(Target::File("p/app/views/layouts/mailer.text.erb".into())));
-        assert_eq!(layout("p/app/views/admin_mailer/a.html.erb"), Some(Target::File("p/app/views/layouts/fancy.html.erb".into())));
+        assert_eq!(
+            layout("p/app/views/user_mailer/welcome.text.erb"),
+            Some(Target::File("p/app/views/layouts/mailer.text.erb".into()))
+        );
+        assert_eq!(
+            layout("p/app/views/admin_mailer/a.html.erb"),
+            Some(Target::File("p/app/views/layouts/fancy.html.erb".into()))
+        );
         assert!(g.is_partial(Path::new("p/app/views/layouts/mailer.html.erb")));
     }
 }

@@ -25,11 +25,18 @@ pub struct Roots {
 
 impl Roots {
     pub fn new(project_root: impl Into<PathBuf>) -> Roots {
-        Roots { project_root: normalize(&project_root.into()), template_roots: Vec::new(), partials: GlobSet::empty() }
+        Roots {
+            project_root: normalize(&project_root.into()),
+            template_roots: Vec::new(),
+            partials: GlobSet::empty(),
+        }
     }
 
     pub fn with_template_roots(mut self, roots: impl IntoIterator<Item = PathBuf>) -> Roots {
-        self.template_roots = roots.into_iter().map(|r| normalize(&self.project_root.join(r))).collect();
+        self.template_roots = roots
+            .into_iter()
+            .map(|r| normalize(&self.project_root.join(r)))
+            .collect();
         self
     }
 
@@ -39,7 +46,11 @@ impl Roots {
         let mut b = GlobSetBuilder::new();
         for g in globs {
             let t = g.trim_end_matches('/').trim_start_matches("./");
-            let p = if t.contains('/') { t.to_string() } else { format!("**/{t}") };
+            let p = if t.contains('/') {
+                t.to_string()
+            } else {
+                format!("**/{t}")
+            };
             b.add(Glob::new(&p)?);
             if g.ends_with('/') || !t.contains('*') {
                 b.add(Glob::new(&format!("{p}/**"))?);
@@ -50,7 +61,10 @@ impl Roots {
     }
 
     pub fn matches_partials(&self, path: &Path) -> bool {
-        !self.partials.is_empty() && self.partials.is_match(path.strip_prefix(&self.project_root).unwrap_or(path))
+        !self.partials.is_empty()
+            && self
+                .partials
+                .is_match(path.strip_prefix(&self.project_root).unwrap_or(path))
     }
 
     /// Whether reading `path` from disk stays inside the project (or a configured root): a
@@ -110,14 +124,20 @@ pub fn candidates(d: &Directive, name: &str, from: &Path, roots: &Roots) -> Cand
         (Language::Mjml, _) => mjml(via, name, from, roots),
         (Language::Erb, _) => erb(name, from, roots),
         (Language::Blade, _) => blade(via, name, from, roots),
-        (Language::Go, _) => Candidates { suffixes: vec![name.to_string()], ..Candidates::default() },
+        (Language::Go, _) => Candidates {
+            suffixes: vec![name.to_string()],
+            ..Candidates::default()
+        },
         (Language::Plain, _) => relative(name, from),
     }
 }
 
 fn relative(name: &str, from: &Path) -> Candidates {
     let dir = from.parent().unwrap_or(Path::new(""));
-    Candidates { paths: vec![normalize(&dir.join(name))], ..Candidates::default() }
+    Candidates {
+        paths: vec![normalize(&dir.join(name))],
+        ..Candidates::default()
+    }
 }
 
 fn has_extension(name: &str) -> bool {
@@ -140,19 +160,29 @@ fn own_extensions(from: &Path) -> Vec<String> {
 fn handlebars(name: &str, from: &Path, roots: &Roots) -> Candidates {
     let mut exts: Vec<String> = Vec::new();
     if !has_extension(name) {
-        for e in own_extensions(from).into_iter().chain(["hbs", "handlebars", "mustache", "html"].map(String::from)) {
+        for e in own_extensions(from)
+            .into_iter()
+            .chain(["hbs", "handlebars", "mustache", "html"].map(String::from))
+        {
             if !exts.contains(&e) {
                 exts.push(e);
             }
         }
     }
     let with_ext = |n: &str| -> Vec<String> {
-        if exts.is_empty() { vec![n.to_string()] } else { exts.iter().map(|e| format!("{n}.{e}")).collect() }
+        if exts.is_empty() {
+            vec![n.to_string()]
+        } else {
+            exts.iter().map(|e| format!("{n}.{e}")).collect()
+        }
     };
     let mut rels = with_ext(name);
     rels.extend(with_ext(&format!("partials/{name}")));
     rels.extend(with_ext(&format!("layouts/{name}")));
-    let mut c = Candidates { suffixes: with_ext(name), ..Candidates::default() };
+    let mut c = Candidates {
+        suffixes: with_ext(name),
+        ..Candidates::default()
+    };
     c.push_all(&roots.bases(from), &rels);
     let base = name.rsplit('/').next().unwrap_or(name);
     c.stem = Some(base.split('.').next().unwrap_or(base).to_string());
@@ -167,9 +197,16 @@ fn jinja(name: &str, from: &Path, roots: &Roots) -> Candidates {
     // configures; the path after the namespace is found by suffix, or it is external.
     if let Some(ns) = name.strip_prefix('@') {
         let rest = ns.split_once('/').map_or(ns, |(_, r)| r);
-        return Candidates { suffixes: vec![rest.to_string()], external_if_missing: true, ..Candidates::default() };
+        return Candidates {
+            suffixes: vec![rest.to_string()],
+            external_if_missing: true,
+            ..Candidates::default()
+        };
     }
-    let mut c = Candidates { suffixes: vec![name.to_string()], ..Candidates::default() };
+    let mut c = Candidates {
+        suffixes: vec![name.to_string()],
+        ..Candidates::default()
+    };
     let mut bases: Vec<PathBuf> = roots.template_roots.clone();
     for a in ancestors(from, &roots.project_root, OUTSIDE_ROOT_LEVELS) {
         bases.push(a.join("templates"));
@@ -186,14 +223,23 @@ fn liquid(via: Via, name: &str, from: &Path, roots: &Roots) -> Candidates {
     let ext = has_extension(name);
     let rels: Vec<String> = match (via, ext) {
         (Via::Section, _) => vec![format!("sections/{name}.liquid")],
-        (Via::Layout, true) => vec![format!("_layouts/{name}"), format!("layout/{name}"), format!("layouts/{name}")],
+        (Via::Layout, true) => vec![
+            format!("_layouts/{name}"),
+            format!("layout/{name}"),
+            format!("layouts/{name}"),
+        ],
         (Via::Layout, false) => vec![
             format!("layout/{name}.liquid"),
             format!("layouts/{name}.liquid"),
             format!("_layouts/{name}.html"),
             format!("_layouts/{name}.liquid"),
         ],
-        (_, true) => vec![format!("_includes/{name}"), format!("snippets/{name}"), format!("includes/{name}"), name.to_string()],
+        (_, true) => vec![
+            format!("_includes/{name}"),
+            format!("snippets/{name}"),
+            format!("includes/{name}"),
+            name.to_string(),
+        ],
         (_, false) => vec![
             format!("snippets/{name}.liquid"),
             format!("{name}.liquid"),
@@ -202,30 +248,50 @@ fn liquid(via: Via, name: &str, from: &Path, roots: &Roots) -> Candidates {
             format!("partials/{name}.liquid"),
         ],
     };
-    let mut c = Candidates { suffixes: rels.clone(), ..Candidates::default() };
+    let mut c = Candidates {
+        suffixes: rels.clone(),
+        ..Candidates::default()
+    };
     c.push_all(&roots.bases(from), &rels);
     c
 }
 
 fn front_matter(name: &str, from: &Path, roots: &Roots) -> Candidates {
     let rels: Vec<String> = if has_extension(name) {
-        ["_layouts", "_includes", "layouts", "src/layouts", "_includes/layouts"].iter().map(|d| format!("{d}/{name}")).collect()
+        ["_layouts", "_includes", "layouts", "src/layouts", "_includes/layouts"]
+            .iter()
+            .map(|d| format!("{d}/{name}"))
+            .collect()
     } else {
         [
-            "_layouts/{}.html", "_layouts/{}.liquid", "_includes/{}.njk", "_includes/{}.html", "_includes/{}.liquid",
-            "_includes/layouts/{}.njk", "_includes/layouts/{}.html", "layouts/{}.html", "src/layouts/{}.html",
+            "_layouts/{}.html",
+            "_layouts/{}.liquid",
+            "_includes/{}.njk",
+            "_includes/{}.html",
+            "_includes/{}.liquid",
+            "_includes/layouts/{}.njk",
+            "_includes/layouts/{}.html",
+            "layouts/{}.html",
+            "src/layouts/{}.html",
         ]
         .iter()
         .map(|t| t.replace("{}", name))
         .collect()
     };
-    let mut c = Candidates { suffixes: rels.clone(), ..Candidates::default() };
+    let mut c = Candidates {
+        suffixes: rels.clone(),
+        ..Candidates::default()
+    };
     c.push_all(&roots.bases(from), &rels);
     c
 }
 
 fn mjml(via: Via, name: &str, from: &Path, roots: &Roots) -> Candidates {
-    let file = if via == Via::Mjml && !has_extension(name) { format!("{name}.mjml") } else { name.to_string() };
+    let file = if via == Via::Mjml && !has_extension(name) {
+        format!("{name}.mjml")
+    } else {
+        name.to_string()
+    };
     let dir = from.parent().unwrap_or(Path::new(""));
     let mut c = Candidates::default();
     if Path::new(&file).is_absolute() {
@@ -266,7 +332,16 @@ fn erb(name: &str, from: &Path, roots: &Roots) -> Candidates {
     let mut files = rails_files(&format!("_{base}"), from);
     // `render template: 'x'` names a full view, without the underscore.
     files.extend(rails_files(base, from));
-    let rels: Vec<String> = files.iter().map(|f| if dir.is_empty() { f.clone() } else { format!("{dir}/{f}") }).collect();
+    let rels: Vec<String> = files
+        .iter()
+        .map(|f| {
+            if dir.is_empty() {
+                f.clone()
+            } else {
+                format!("{dir}/{f}")
+            }
+        })
+        .collect();
     match (rails_views_root(from), dir.is_empty()) {
         (_, true) => c.push_all(&[from.parent().unwrap_or(Path::new("")).to_path_buf()], &rels),
         (Some(views), false) => c.push_all(&[views], &rels),
@@ -298,7 +373,9 @@ fn blade(via: Via, name: &str, from: &Path, roots: &Roots) -> Candidates {
             // Published copies first (`php artisan vendor:publish --tag=laravel-mail`).
             c.push_all(&views, &[format!("vendor/mail/html/{rel}.blade.php")]);
             c.push_all(
-                &[roots.project_root.join("vendor/laravel/framework/src/Illuminate/Mail/resources/views/html")],
+                &[roots
+                    .project_root
+                    .join("vendor/laravel/framework/src/Illuminate/Mail/resources/views/html")],
                 &[format!("{rel}.blade.php")],
             );
         } else {
@@ -336,24 +413,66 @@ mod tests {
     #[test]
     fn each_language_looks_where_its_loader_does() {
         let r = Roots::new("p");
-        assert!(has(&first("p/emails/sale.hbs", "{{> footer}}", &r), "p/emails/partials/footer.hbs"));
-        assert!(has(&first("p/emails/sale.text.hbs", "{{> footer}}", &r), "p/emails/footer.text.hbs"));
-        assert!(has(&first("p/app/views/user_mailer/w.text.erb", "<%= render 'shared/footer' %>", &r), "p/app/views/shared/_footer.text.erb"));
-        assert!(has(&first("p/app/views/user_mailer/w.html.erb", "<%= render 'footer' %>", &r), "p/app/views/user_mailer/_footer.html.erb"));
-        assert!(has(&first("p/shop/templates/emails/o.html", "{% extends 'emails/base.html' %}", &r), "p/shop/templates/emails/base.html"));
-        assert!(has(&first("p/theme/templates/o.liquid", "{% render 'foot' %}", &r), "p/theme/snippets/foot.liquid"));
-        assert!(has(&first("p/site/index.html", "---\nlayout: post\n---\n", &r), "p/site/_layouts/post.html"));
-        assert!(has(&first("p/src/a.mjml", "<mj-include path=\"./partials/footer\" />", &r), "p/src/partials/footer.mjml"));
-        let blade = first("p/resources/views/emails/w.blade.php", "@include('emails.partials.footer')", &r);
+        assert!(has(
+            &first("p/emails/sale.hbs", "{{> footer}}", &r),
+            "p/emails/partials/footer.hbs"
+        ));
+        assert!(has(
+            &first("p/emails/sale.text.hbs", "{{> footer}}", &r),
+            "p/emails/footer.text.hbs"
+        ));
+        assert!(has(
+            &first(
+                "p/app/views/user_mailer/w.text.erb",
+                "<%= render 'shared/footer' %>",
+                &r
+            ),
+            "p/app/views/shared/_footer.text.erb"
+        ));
+        assert!(has(
+            &first("p/app/views/user_mailer/w.html.erb", "<%= render 'footer' %>", &r),
+            "p/app/views/user_mailer/_footer.html.erb"
+        ));
+        assert!(has(
+            &first("p/shop/templates/emails/o.html", "{% extends 'emails/base.html' %}", &r),
+            "p/shop/templates/emails/base.html"
+        ));
+        assert!(has(
+            &first("p/theme/templates/o.liquid", "{% render 'foot' %}", &r),
+            "p/theme/snippets/foot.liquid"
+        ));
+        assert!(has(
+            &first("p/site/index.html", "---\nlayout: post\n---\n", &r),
+            "p/site/_layouts/post.html"
+        ));
+        assert!(has(
+            &first("p/src/a.mjml", "<mj-include path=\"./partials/footer\" />", &r),
+            "p/src/partials/footer.mjml"
+        ));
+        let blade = first(
+            "p/resources/views/emails/w.blade.php",
+            "@include('emails.partials.footer')",
+            &r,
+        );
         assert!(has(&blade, "p/resources/views/emails/partials/footer.blade.php"));
-        let mail = first("p/resources/views/emails/w.blade.php", "<x-mail::message>x</x-mail::message>", &r);
+        let mail = first(
+            "p/resources/views/emails/w.blade.php",
+            "<x-mail::message>x</x-mail::message>",
+            &r,
+        );
         assert!(mail.external_if_missing && has(&mail, "p/resources/views/vendor/mail/html/message.blade.php"));
-        assert!(has(&first("p/resources/views/w.blade.php", "<x-footer/>", &r), "p/resources/views/components/footer.blade.php"));
+        assert!(has(
+            &first("p/resources/views/w.blade.php", "<x-footer/>", &r),
+            "p/resources/views/components/footer.blade.php"
+        ));
     }
 
     #[test]
     fn template_roots_and_partial_globs() {
-        let r = Roots::new("p").with_template_roots([PathBuf::from("tpl")]).with_partials(&["_*.html".into(), "shared/".into()]).unwrap();
+        let r = Roots::new("p")
+            .with_template_roots([PathBuf::from("tpl")])
+            .with_partials(&["_*.html".into(), "shared/".into()])
+            .unwrap();
         assert!(has(&first("p/x/a.j2", "{% include 'f.j2' %}", &r), "p/tpl/f.j2"));
         assert!(r.matches_partials(Path::new("p/a/_f.html")));
         assert!(r.matches_partials(Path::new("p/shared/x/f.html")));

@@ -75,4 +75,11 @@ mod tests {
         assert_eq!(k("docker-compose.yml.dist"), Some(SourceFormat::Yaml));
         assert_eq!(k("README.example"), None);
     }
+
+    #[test]
+    fn blade_views_are_html_and_plain_php_is_not() {
+        let k = |p: &str| classify(Path::new(p)).map(|(k, _)| k);
+        assert_eq!(k("resources/views/emails/welcome.blade.php"), Some(FileKind::Html));
+        assert_eq!(k("app/Mail/Welcome.php"), None);
+    }
 }

@@ -14,8 +14,12 @@ enum Open {
 
 pub fn scan(text: &str, out: &mut Vec<Directive>) {
     let bytes = text.as_bytes();
-    let (mut echo, mut raw_echo, mut comment, mut verbatim) =
-        (Closer::new("}}"), Closer::new("!!}"), Closer::new("--}}"), Closer::new("@endverbatim"));
+    let (mut echo, mut raw_echo, mut comment, mut verbatim) = (
+        Closer::new("}}"),
+        Closer::new("!!}"),
+        Closer::new("--}}"),
+        Closer::new("@endverbatim"),
+    );
     let mut stack: Vec<Open> = Vec::new();
     let mut i = 0;
     while let Some(off) = memchr::memchr3(b'@', b'{', b'<', &bytes[i..]) {
@@ -28,7 +32,11 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
                 None => break,
             }
         } else if rest.starts_with("{{") || rest.starts_with("{!!") {
-            let (closer, len) = if rest.starts_with("{{") { (&mut echo, 2) } else { (&mut raw_echo, 3) };
+            let (closer, len) = if rest.starts_with("{{") {
+                (&mut echo, 2)
+            } else {
+                (&mut raw_echo, 3)
+            };
             let Some(c) = closer.find(text, at + len) else { continue };
             i = c + len;
             if text[at + len..c].trim() == "$slot" {
@@ -36,7 +44,8 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
             }
         } else if rest.starts_with('@') {
             if lex::word_before(text, at) || rest.starts_with("@@") {
-                i = at + 2;
+                // `@@include` is an escaped `@include`: skip both.
+                i = at + if rest.starts_with("@@") { 2 } else { 1 };
                 continue;
             }
             let name_len = rest[1..]
@@ -70,7 +79,11 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
 }
 
 fn directive(span: Span, kind: DirectiveKind) -> Directive {
-    Directive { span, language: Language::Blade, kind }
+    Directive {
+        span,
+        language: Language::Blade,
+        kind,
+    }
 }
 
 /// `args`: the argument text between the parentheses, as (start, end past the `)`).
@@ -85,9 +98,16 @@ fn at_directive(
     let arg_text = args.map_or("", |(s, e)| &text[s..e - 1]);
     let literals = || lex::string_literals(arg_text);
     let first = || lex::string_literal(arg_text).map(|(l, _)| l.to_string());
-    let include = |names: Vec<String>, optional| DirectiveKind::Include { via: Via::Partial, names, optional };
+    let include = |names: Vec<String>, optional| DirectiveKind::Include {
+        via: Via::Partial,
+        names,
+        optional,
+    };
     match name {
-        "include" | "includeIf" => out.push(directive(span, include(first().into_iter().collect(), name == "includeIf"))),
+        "include" | "includeIf" => out.push(directive(
+            span,
+            include(first().into_iter().collect(), name == "includeIf"),
+        )),
         "includeWhen" | "includeUnless" => {
             // The view is the second argument; the first is a condition that may hold a string.
             let condition_is_literal = arg_text.trim_start().starts_with(['\'', '"']);
@@ -97,7 +117,13 @@ fn at_directive(
         "includeFirst" => out.push(directive(span, include(literals(), false))),
         "extends" => {
             if let Some(n) = first() {
-                out.push(directive(span, DirectiveKind::Layout { name: Some(n), fill: Fill::Blocks }));
+                out.push(directive(
+                    span,
+                    DirectiveKind::Layout {
+                        name: Some(n),
+                        fill: Fill::Blocks,
+                    },
+                ));
             }
         }
         "component" => {
@@ -107,17 +133,26 @@ fn at_directive(
         }
         "endcomponent" => {
             if let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Component(..))) {
-                let Open::Component(n, open) = stack.swap_remove(pos) else { return };
+                let Open::Component(n, open) = stack.swap_remove(pos) else {
+                    return;
+                };
                 stack.truncate(pos);
                 let body = Span::new(open.end, span.start);
                 out.push(directive(
                     Span::new(open.start, span.end),
-                    DirectiveKind::Wrap { via: Via::Component, name: n, body, fill: Fill::Slot },
+                    DirectiveKind::Wrap {
+                        via: Via::Component,
+                        name: n,
+                        body,
+                        fill: Fill::Slot,
+                    },
                 ));
             }
         }
         "section" | "yield" => {
-            let Some((lit, used)) = lex::string_literal(arg_text) else { return };
+            let Some((lit, used)) = lex::string_literal(arg_text) else {
+                return;
+            };
             let Some((arg_start, _)) = args else { return };
             // A second argument is the content (`@section('title', 'Hi')`) or the default
             // (`@yield('title', 'Hi')`).
@@ -131,21 +166,44 @@ fn at_directive(
             match (name, second) {
                 ("yield", v) => {
                     let body = v.unwrap_or(Span::empty(span.end));
-                    out.push(directive(span, DirectiveKind::Block { name: lit.to_string(), body, in_place: true }));
+                    out.push(directive(
+                        span,
+                        DirectiveKind::Block {
+                            name: lit.to_string(),
+                            body,
+                            in_place: true,
+                        },
+                    ));
                 }
                 (_, Some(body)) => {
-                    out.push(directive(span, DirectiveKind::Block { name: lit.to_string(), body, in_place: false }));
+                    out.push(directive(
+                        span,
+                        DirectiveKind::Block {
+                            name: lit.to_string(),
+                            body,
+                            in_place: false,
+                        },
+                    ));
                 }
                 (_, None) => stack.push(Open::Section(lit.to_string(), span)),
             }
         }
         "endsection" | "stop" | "show" | "overwrite" | "append" => {
             if let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Section(..))) {
-                let Open::Section(n, open) = stack.swap_remove(pos) else { return };
+                let Open::Section(n, open) = stack.swap_remove(pos) else {
+                    return;
+                };
                 stack.truncate(pos);
                 let body = Span::new(open.end, span.start);
                 let in_place = name == "show";
-                out.push(directive(Span::new(open.start, span.end), DirectiveKind::Block { name: n, body, in_place }));
+                out.push(directive(
+                    Span::new(open.start, span.end),
+                    DirectiveKind::Block {
+                        name: n,
+                        body,
+                        in_place,
+                    },
+                ));
             }
         }
         _ => {}
@@ -169,17 +227,35 @@ fn component_tag(text: &str, at: usize, stack: &mut Vec<Open>, out: &mut Vec<Dir
     let span = Span::new(at, end);
     if closing {
         if let Some(pos) = stack.iter().rposition(|o| matches!(o, Open::Tag(n, _) if n == name)) {
-            let Open::Tag(n, open) = stack.swap_remove(pos) else { return };
+            let Open::Tag(n, open) = stack.swap_remove(pos) else {
+                return;
+            };
             stack.truncate(pos);
             let body = Span::new(open.end, span.start);
             out.push(directive(
                 Span::new(open.start, span.end),
-                DirectiveKind::Wrap { via: Via::Component, name: n, body, fill: Fill::Slot },
+                DirectiveKind::Wrap {
+                    via: Via::Component,
+                    name: n,
+                    body,
+                    fill: Fill::Slot,
+                },
             ));
         }
     } else if text[..end].ends_with("/>") {
-        let names = if name == "dynamic-component" { Vec::new() } else { vec![name.to_string()] };
-        out.push(directive(span, DirectiveKind::Include { via: Via::Component, names, optional: false }));
+        let names = if name == "dynamic-component" {
+            Vec::new()
+        } else {
+            vec![name.to_string()]
+        };
+        out.push(directive(
+            span,
+            DirectiveKind::Include {
+                via: Via::Component,
+                names,
+                optional: false,
+            },
+        ));
     } else {
         stack.push(Open::Tag(name.to_string(), span));
     }
@@ -212,7 +288,7 @@ mod tests {
 
     #[test]
     fn sections_yields_components_and_slots() {
-        let t = "@section('title', 'Hi')@section('content')<p>C</p>@endsection@yield('content')@yield('t', 'Dflt')\
+        let t = "@section('title', 'Hi')@section('content')<p>C</p>@endsection\n@yield('content')@yield('t', 'Dflt')\
                  @component('mail::message')M{{ $slot }}@endcomponent<x-mail::message>B<x-slot:footer>F</x-slot></x-mail::message><x-footer :a=\"1>0\" />{!! $slot !!}";
         let d = run(t);
         let block = |d: &Directive| match &d.kind {
@@ -225,8 +301,13 @@ mod tests {
         assert_eq!(block(&d[3]), ("t".into(), "Dflt".into(), true));
         assert!(matches!(&d[4].kind, DirectiveKind::Wrap { name, .. } if name == "mail::message"));
         assert_eq!(d[5].kind, DirectiveKind::Slot);
-        let DirectiveKind::Wrap { name, body, .. } = &d[6].kind else { panic!("{:?}", d[6]) };
-        assert_eq!((name.as_str(), &t[body.range()]), ("mail::message", "B<x-slot:footer>F</x-slot>"));
+        let DirectiveKind::Wrap { name, body, .. } = &d[6].kind else {
+            panic!("{:?}", d[6])
+        };
+        assert_eq!(
+            (name.as_str(), &t[body.range()]),
+            ("mail::message", "B<x-slot:footer>F</x-slot>")
+        );
         assert_eq!(d[7].names(), ["footer"]);
         assert_eq!(d[8].kind, DirectiveKind::Slot);
         assert_eq!(d.len(), 9);

@@ -24,8 +24,7 @@ pub fn scan(text: &str, flavor: Flavor, out: &mut Vec<Directive>) {
         Flavor::Liquid => Language::Liquid,
     };
     let bytes = text.as_bytes();
-    let (mut tag_close, mut out_close, mut comment_close) =
-        (Closer::new("%}"), Closer::new("}}"), Closer::new("#}"));
+    let (mut tag_close, mut out_close, mut comment_close) = (Closer::new("%}"), Closer::new("}}"), Closer::new("#}"));
     let mut stack: Vec<Open> = Vec::new();
     // Inside `{% raw %}` / `{% comment %}`: the tag name that ends it.
     let mut skipping: Option<String> = None;
@@ -57,10 +56,23 @@ pub fn scan(text: &str, flavor: Flavor, out: &mut Vec<Directive>) {
                     }
                     continue;
                 }
-                tag(name, args.trim(), span, flavor, language, &mut stack, &mut skipping, out);
+                tag(
+                    name,
+                    args.trim(),
+                    span,
+                    flavor,
+                    language,
+                    &mut stack,
+                    &mut skipping,
+                    out,
+                );
             }
             b'{' if skipping.is_none() && is_content_slot(inner) => {
-                out.push(Directive { span, language, kind: DirectiveKind::Slot });
+                out.push(Directive {
+                    span,
+                    language,
+                    kind: DirectiveKind::Slot,
+                });
             }
             _ => {}
         }
@@ -92,44 +104,86 @@ fn tag(
         }
         "import" | "from" => {
             let names = names_of(args, Flavor::Jinja);
-            push(out, DirectiveKind::Include { via: Via::Import, names, optional: false });
+            push(
+                out,
+                DirectiveKind::Include {
+                    via: Via::Import,
+                    names,
+                    optional: false,
+                },
+            );
         }
         "extends" => {
             // A computed parent cannot be followed: the file then reads as itself.
             if let Some(n) = names_of(args, Flavor::Jinja).into_iter().next() {
-                push(out, DirectiveKind::Layout { name: Some(n), fill: Fill::Blocks });
+                push(
+                    out,
+                    DirectiveKind::Layout {
+                        name: Some(n),
+                        fill: Fill::Blocks,
+                    },
+                );
             }
         }
         "layout" => {
             let n = names_of(args, Flavor::Liquid).into_iter().next();
             let n = n.filter(|n| n != "none");
-            push(out, DirectiveKind::Layout { name: n, fill: Fill::Slot });
+            push(
+                out,
+                DirectiveKind::Layout {
+                    name: n,
+                    fill: Fill::Slot,
+                },
+            );
         }
         "embed" => {
             if let Some(n) = names_of(args, Flavor::Jinja).into_iter().next() {
-                stack.push(Open { tag: "embed", name: n, span });
+                stack.push(Open {
+                    tag: "embed",
+                    name: n,
+                    span,
+                });
             }
         }
         "block" => {
             let (n, _) = lex::first_word(args);
             let n = n.trim_matches(['"', '\'']);
             if !n.is_empty() {
-                stack.push(Open { tag: "block", name: n.to_string(), span });
+                stack.push(Open {
+                    tag: "block",
+                    name: n.to_string(),
+                    span,
+                });
             }
         }
         "endembed" | "endblock" => {
             let want = &name[3..];
-            let Some(pos) = stack.iter().rposition(|o| o.tag == want) else { return };
+            let Some(pos) = stack.iter().rposition(|o| o.tag == want) else {
+                return;
+            };
             let open = stack.swap_remove(pos);
             stack.truncate(pos);
             let body = Span::new(open.span.end, span.start);
             let whole = Span::new(open.span.start, span.end);
             let kind = if want == "embed" {
-                DirectiveKind::Wrap { via: Via::Embed, name: open.name, body, fill: Fill::Blocks }
+                DirectiveKind::Wrap {
+                    via: Via::Embed,
+                    name: open.name,
+                    body,
+                    fill: Fill::Blocks,
+                }
             } else {
-                DirectiveKind::Block { name: open.name, body, in_place: true }
+                DirectiveKind::Block {
+                    name: open.name,
+                    body,
+                    in_place: true,
+                }
             };
-            out.push(Directive { span: whole, language, kind });
+            out.push(Directive {
+                span: whole,
+                language,
+                kind,
+            });
         }
         _ => {}
     }
@@ -148,10 +202,7 @@ fn names_of(args: &str, flavor: Flavor) -> Vec<String> {
         return vec![lit.to_string()];
     }
     if flavor == Flavor::Liquid {
-        let bare = args
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .next()
-            .unwrap_or("");
+        let bare = args.split(|c: char| c.is_whitespace() || c == ',').next().unwrap_or("");
         if !bare.is_empty() && !bare.starts_with('{') {
             return vec![bare.to_string()];
         }
@@ -181,10 +232,17 @@ mod tests {
         let t = r#"a{%- include "x.html" ignore missing with context -%}b{% include ['m.html', "n.html"] %}{% include tpl %}"#;
         let d = run(t, Flavor::Jinja);
         assert_eq!(d.len(), 3);
-        assert_eq!(&t[d[0].span.range()], r#"{%- include "x.html" ignore missing with context -%}"#);
+        assert_eq!(
+            &t[d[0].span.range()],
+            r#"{%- include "x.html" ignore missing with context -%}"#
+        );
         assert_eq!(
             d[0].kind,
-            DirectiveKind::Include { via: Via::Partial, names: vec!["x.html".into()], optional: true }
+            DirectiveKind::Include {
+                via: Via::Partial,
+                names: vec!["x.html".into()],
+                optional: true
+            }
         );
         assert_eq!(d[1].names(), ["m.html", "n.html"]);
         assert!(d[2].names().is_empty(), "a computed name cannot be followed");
@@ -201,7 +259,9 @@ mod tests {
         assert!(matches!(d[0].kind, DirectiveKind::Layout { fill: Fill::Blocks, .. }));
         assert_eq!(d[1].via(), Some(Via::Import));
         assert_eq!(d[2].names(), ["f.html"]);
-        let DirectiveKind::Block { name, body, in_place } = &d[3].kind else { panic!("{:?}", d[3]) };
+        let DirectiveKind::Block { name, body, in_place } = &d[3].kind else {
+            panic!("{:?}", d[3])
+        };
         assert_eq!((name.as_str(), *in_place), ("body", true));
         assert_eq!(&t[body.range()], "A{% block inner %}B{% endblock inner %}");
         assert!(matches!(&d[4].kind, DirectiveKind::Block { name, .. } if name == "inner"));

@@ -24,7 +24,13 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
             continue;
         }
         let code = inner.trim_start_matches(['=', '-']).trim_end_matches('-').trim();
-        let push = |out: &mut Vec<Directive>, kind| out.push(Directive { span, language: Language::Erb, kind });
+        let push = |out: &mut Vec<Directive>, kind| {
+            out.push(Directive {
+                span,
+                language: Language::Erb,
+                kind,
+            })
+        };
         if code == "yield" {
             push(out, DirectiveKind::Slot);
         } else if let Some(call) = code.strip_prefix("render") {
@@ -32,7 +38,14 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
                 continue;
             }
             let names = render_target(call).into_iter().collect();
-            push(out, DirectiveKind::Include { via: Via::Partial, names, optional: false });
+            push(
+                out,
+                DirectiveKind::Include {
+                    via: Via::Partial,
+                    names,
+                    optional: false,
+                },
+            );
         }
     }
 }

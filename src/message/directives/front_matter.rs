@@ -56,9 +56,12 @@ mod tests {
     fn layout_key_spans_the_block() {
         let t = "---\ntitle: Hi\nlayout: \"default\"\n---\n<p>x</p>";
         let d = run(t);
-        assert_eq!(d[0].span, Span::new(0, 35));
+        assert_eq!(d[0].span, Span::new(0, 36));
         assert_eq!(d[0].names(), ["default"]);
-        assert!(matches!(run("---\nlayout: null\n---\n")[0].kind, DirectiveKind::Layout { name: None, .. }));
+        assert!(matches!(
+            run("---\nlayout: null\n---\n")[0].kind,
+            DirectiveKind::Layout { name: None, .. }
+        ));
         assert!(run("---\ntitle: x\n---\n").is_empty());
         assert!(run("---\nlayout: x\n").is_empty(), "unterminated front matter is text");
         assert!(run("x\n---\nlayout: x\n---\n").is_empty());

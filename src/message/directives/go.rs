@@ -16,7 +16,13 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
     let bytes = text.as_bytes();
     let (mut action, mut comment) = (Closer::new("}}"), Closer::new("*/"));
     let mut stack: Vec<Open> = Vec::new();
-    let push = |out: &mut Vec<Directive>, span, kind| out.push(Directive { span, language: Language::Go, kind });
+    let push = |out: &mut Vec<Directive>, span, kind| {
+        out.push(Directive {
+            span,
+            language: Language::Go,
+            kind,
+        })
+    };
     let mut i = 0;
     while let Some(off) = memchr::memmem::find(&bytes[i..], b"{{") {
         let at = i + off;
@@ -45,7 +51,15 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
         match word {
             "template" => {
                 let names = name().into_iter().collect();
-                push(out, span, DirectiveKind::Include { via: Via::Template, names, optional: false });
+                push(
+                    out,
+                    span,
+                    DirectiveKind::Include {
+                        via: Via::Template,
+                        names,
+                        optional: false,
+                    },
+                );
             }
             "define" => stack.push(name().map_or(Open::Other, |n| Open::Define(n, span))),
             "block" => stack.push(name().map_or(Open::Other, |n| Open::Block(n, span))),
@@ -53,11 +67,27 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
             "end" => match stack.pop() {
                 Some(Open::Define(name, open)) => {
                     let body = Span::new(open.end, span.start);
-                    push(out, Span::new(open.start, span.end), DirectiveKind::Block { name, body, in_place: false });
+                    push(
+                        out,
+                        Span::new(open.start, span.end),
+                        DirectiveKind::Block {
+                            name,
+                            body,
+                            in_place: false,
+                        },
+                    );
                 }
                 Some(Open::Block(name, open)) => {
                     let body = Span::new(open.end, span.start);
-                    push(out, Span::new(open.start, span.end), DirectiveKind::Block { name, body, in_place: true });
+                    push(
+                        out,
+                        Span::new(open.start, span.end),
+                        DirectiveKind::Block {
+                            name,
+                            body,
+                            in_place: true,
+                        },
+                    );
                 }
                 _ => {}
             },
@@ -76,7 +106,9 @@ mod tests {
         let mut d = Vec::new();
         scan(t, &mut d);
         d.sort_by_key(|d| d.span.start);
-        let DirectiveKind::Block { name, body, in_place } = &d[0].kind else { panic!("{:?}", d[0]) };
+        let DirectiveKind::Block { name, body, in_place } = &d[0].kind else {
+            panic!("{:?}", d[0])
+        };
         assert_eq!((name.as_str(), *in_place), ("layout", false));
         assert!(t[body.range()].starts_with("<b>{{if"));
         assert!(matches!(&d[1].kind, DirectiveKind::Block { name, in_place: true, .. } if name == "content"));

@@ -14,11 +14,14 @@ struct Open {
 
 pub fn scan(text: &str, out: &mut Vec<Directive>) {
     let bytes = text.as_bytes();
-    let (mut double, mut triple, mut long_comment) =
-        (Closer::new("}}"), Closer::new("}}}"), Closer::new("--}}"));
+    let (mut double, mut triple, mut long_comment) = (Closer::new("}}"), Closer::new("}}}"), Closer::new("--}}"));
     let mut stack: Vec<Open> = Vec::new();
     let push = |out: &mut Vec<Directive>, span, kind| {
-        out.push(Directive { span, language: Language::Handlebars, kind })
+        out.push(Directive {
+            span,
+            language: Language::Handlebars,
+            kind,
+        })
     };
     let mut i = 0;
     while let Some(off) = memchr::memmem::find(&bytes[i..], b"{{") {
@@ -53,26 +56,59 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
                 push(out, span, DirectiveKind::Slot);
             } else {
                 let names = partial_name(p).into_iter().collect();
-                push(out, span, DirectiveKind::Include { via: Via::Partial, names, optional: false });
+                push(
+                    out,
+                    span,
+                    DirectiveKind::Include {
+                        via: Via::Partial,
+                        names,
+                        optional: false,
+                    },
+                );
             }
         } else if let Some(p) = inner.strip_prefix("#>") {
-            stack.push(Open { inline: false, name: partial_name(p.trim_start()).unwrap_or_default(), span });
+            stack.push(Open {
+                inline: false,
+                name: partial_name(p.trim_start()).unwrap_or_default(),
+                span,
+            });
         } else if let Some(p) = inner.strip_prefix("#*inline") {
             if let Some((n, _)) = lex::string_literal(p) {
-                stack.push(Open { inline: true, name: n.to_string(), span });
+                stack.push(Open {
+                    inline: true,
+                    name: n.to_string(),
+                    span,
+                });
             }
         } else if let Some(closing) = inner.strip_prefix('/') {
             let closing = closing.trim();
-            let matches = |o: &Open| if o.inline { closing == "inline" } else { closing == o.name || closing.is_empty() };
-            let Some(pos) = stack.iter().rposition(matches) else { continue };
+            let matches = |o: &Open| {
+                if o.inline {
+                    closing == "inline"
+                } else {
+                    closing == o.name || closing.is_empty()
+                }
+            };
+            let Some(pos) = stack.iter().rposition(matches) else {
+                continue;
+            };
             let open = stack.swap_remove(pos);
             stack.truncate(pos);
             let body = Span::new(open.span.end, span.start);
             let whole = Span::new(open.span.start, span.end);
             let kind = if open.inline {
-                DirectiveKind::Block { name: open.name, body, in_place: false }
+                DirectiveKind::Block {
+                    name: open.name,
+                    body,
+                    in_place: false,
+                }
             } else {
-                DirectiveKind::Wrap { via: Via::BlockPartial, name: open.name, body, fill: Fill::Slot }
+                DirectiveKind::Wrap {
+                    via: Via::BlockPartial,
+                    name: open.name,
+                    body,
+                    fill: Fill::Slot,
+                }
             };
             push(out, whole, kind);
         }
@@ -119,7 +155,9 @@ mod tests {
     fn block_partial_inline_and_slots() {
         let t = r#"{{#> layout title="t"}}{{#*inline "main"}}M{{/inline}}{{#if a}}B{{/if}}{{/layout}}<i>{{> @partial-block}}{{{ body }}}</i>{{!-- {{> hidden}} --}}{{! {{> gone}} }}"#;
         let d = run(t);
-        let DirectiveKind::Wrap { name, body, .. } = &d[0].kind else { panic!("{:?}", d[0]) };
+        let DirectiveKind::Wrap { name, body, .. } = &d[0].kind else {
+            panic!("{:?}", d[0])
+        };
         assert_eq!(name, "layout");
         assert_eq!(&t[body.range()], r#"{{#*inline "main"}}M{{/inline}}{{#if a}}B{{/if}}"#);
         assert!(matches!(&d[1].kind, DirectiveKind::Block { name, in_place: false, .. } if name == "main"));

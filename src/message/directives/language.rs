@@ -59,18 +59,39 @@ pub fn detect(path: &Path, text: &str) -> Language {
 }
 
 const GO_HINTS: &[&str] = &[
-    "{{define ", "{{- define ", "{{ define ", "{{template ", "{{ template ", "{{- template ",
-    "{{block ", "{{ block ", "{{- block ", "{{end}}", "{{ end }}", "{{- end",
+    "{{define ",
+    "{{- define ",
+    "{{ define ",
+    "{{template ",
+    "{{ template ",
+    "{{- template ",
+    "{{block ",
+    "{{ block ",
+    "{{- block ",
+    "{{end}}",
+    "{{ end }}",
+    "{{- end",
 ];
 const HANDLEBARS_HINTS: &[&str] = &["{{>", "{{#", "{{/", "{{{", "{{~", "{{!"];
 const LIQUID_HINTS: &[&str] = &[
-    "{% render", "{%- render", "{% layout", "{%- layout", "{% section", "{%- section",
-    "content_for_layout", "{% schema", "{% include_relative", "{%- liquid", "{% liquid",
+    "{% render",
+    "{%- render",
+    "{% layout",
+    "{%- layout",
+    "{% section",
+    "{%- section",
+    "content_for_layout",
+    "{% schema",
+    "{% include_relative",
+    "{%- liquid",
+    "{% liquid",
 ];
 const LIQUID_DIRS: &[&str] = &["_includes", "_layouts", "snippets", "sections", "layout"];
 
 fn has_any(text: &str, needles: &[&str]) -> bool {
-    needles.iter().any(|n| memmem::find(text.as_bytes(), n.as_bytes()).is_some())
+    needles
+        .iter()
+        .any(|n| memmem::find(text.as_bytes(), n.as_bytes()).is_some())
 }
 
 /// The language of a file whose extension does not say, from the syntax it uses.

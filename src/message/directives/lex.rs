@@ -16,7 +16,10 @@ pub struct Closer {
 
 impl Closer {
     pub fn new(needle: &'static str) -> Closer {
-        Closer { finder: memmem::Finder::new(needle.as_bytes()), exhausted: false }
+        Closer {
+            finder: memmem::Finder::new(needle.as_bytes()),
+            exhausted: false,
+        }
     }
 
     /// Offset of the first closer at or after `from`.
@@ -168,7 +171,10 @@ mod tests {
         assert_eq!(balanced_parens("f('a)', (b)) x", 1), Some(12));
         assert_eq!(balanced_parens("f(", 1), None);
         assert_eq!(tag_end(r#"<a href=">">x"#, 0), Some(12));
-        assert_eq!(attribute(r#"<mj-include path="./f.mjml" type='html'/>"#, "type"), Some("html"));
+        assert_eq!(
+            attribute(r#"<mj-include path="./f.mjml" type='html'/>"#, "type"),
+            Some("html")
+        );
         assert_eq!(attribute(r#"<mj-include xpath="a" path="b"/>"#, "path"), Some("b"));
     }
 

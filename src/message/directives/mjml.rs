@@ -20,7 +20,9 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
             continue;
         }
         i = at + 1;
-        if !rest.starts_with("<mj-include") || !rest[11..].starts_with(|c: char| c.is_whitespace() || c == '/' || c == '>') {
+        if !rest.starts_with("<mj-include")
+            || !rest[11..].starts_with(|c: char| c.is_whitespace() || c == '/' || c == '>')
+        {
             continue;
         }
         let Some(end) = lex::tag_end(text, at) else { continue };
@@ -35,7 +37,9 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
             }
         }
         i = span_end;
-        let Some(path) = lex::attribute(tag, "path") else { continue };
+        let Some(path) = lex::attribute(tag, "path") else {
+            continue;
+        };
         let via = match lex::attribute(tag, "type") {
             Some("html") => Via::RawHtml,
             Some("css") => Via::Style,
@@ -44,7 +48,11 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
         out.push(Directive {
             span: Span::new(at, span_end),
             language: Language::Mjml,
-            kind: DirectiveKind::Include { via, names: vec![path.to_string()], optional: false },
+            kind: DirectiveKind::Include {
+                via,
+                names: vec![path.to_string()],
+                optional: false,
+            },
         });
     }
 }
@@ -61,7 +69,10 @@ mod tests {
         assert_eq!(d.len(), 3);
         assert_eq!(d[0].names(), ["./partials/footer"]);
         assert_eq!(d[0].via(), Some(Via::Mjml));
-        assert_eq!(&t[d[1].span.range()], r#"<mj-include path="h.html" type="html"></mj-include>"#);
+        assert_eq!(
+            &t[d[1].span.range()],
+            r#"<mj-include path="h.html" type="html"></mj-include>"#
+        );
         assert_eq!(d[1].via(), Some(Via::RawHtml));
         assert_eq!(d[2].via(), Some(Via::Style));
     }

@@ -61,12 +61,21 @@ pub enum Via {
 pub enum DirectiveKind {
     /// Replaced by the composed text of the first name that resolves. No names: the name is
     /// computed at render time, so it cannot be followed.
-    Include { via: Via, names: Vec<String>, optional: bool },
+    Include {
+        via: Via,
+        names: Vec<String>,
+        optional: bool,
+    },
     /// The whole file is the content of a layout. `name: None` says "no layout"
     /// (`{% layout none %}`, `layout: null`).
     Layout { name: Option<String>, fill: Fill },
     /// `open body close`: the named template, with `body` as its slot content or block source.
-    Wrap { via: Via, name: String, body: Span, fill: Fill },
+    Wrap {
+        via: Via,
+        name: String,
+        body: Span,
+        fill: Fill,
+    },
     /// A named region a child may replace (`{% block %}`, `@section`, `{{#*inline}}`,
     /// `{{define}}`). `in_place`: whether the region renders where it stands when nothing
     /// replaces it (a Jinja block does; a Go define or a Handlebars inline partial does not).
@@ -108,9 +117,7 @@ impl Directive {
     pub fn is_reference(&self) -> bool {
         matches!(
             self.kind,
-            DirectiveKind::Include { .. }
-                | DirectiveKind::Layout { name: Some(_), .. }
-                | DirectiveKind::Wrap { .. }
+            DirectiveKind::Include { .. } | DirectiveKind::Layout { name: Some(_), .. } | DirectiveKind::Wrap { .. }
         )
     }
 }
@@ -175,7 +182,10 @@ fn finish(mut a: Vec<Directive>, b: Vec<Directive>, text: &str) -> Scan {
     a.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));
     let directives = drop_straddlers(a);
     let fallback_slot = fallback_slot(text, &directives);
-    Scan { directives, fallback_slot }
+    Scan {
+        directives,
+        fallback_slot,
+    }
 }
 
 /// Keeps the nesting invariant when two scanners disagree about structure: a directive that
@@ -231,7 +241,11 @@ mod tests {
 
     #[test]
     fn straddling_directive_is_dropped_nested_one_kept() {
-        let d = |s, e| Directive { span: Span::new(s, e), language: Language::Jinja, kind: DirectiveKind::Slot };
+        let d = |s, e| Directive {
+            span: Span::new(s, e),
+            language: Language::Jinja,
+            kind: DirectiveKind::Slot,
+        };
         let kept = drop_straddlers(vec![d(0, 10), d(2, 4), d(5, 12), d(12, 14)]);
         let spans: Vec<_> = kept.iter().map(|d| (d.span.start, d.span.end)).collect();
         assert_eq!(spans, vec![(0, 10), (2, 4), (12, 14)]);
