@@ -3,7 +3,7 @@
 
 use super::eval::Evaluator;
 use super::{facts, suppress};
-use crate::document::{ClassInfo, Document, FileKind, Format};
+use crate::document::{ClassInfo, Document, FileKind, Format, MessageClass};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::report::{Diagnostic, Fix, Severity};
@@ -263,6 +263,7 @@ impl Linter {
         let abs = self.absolute(path);
         let mut doc = facts::build(text, kind, format, &profile.knowledge);
         doc.meta.profiles = profile.config.profiles.clone();
+        let project_path = project_path(&profile.config.relative(&abs));
         doc.meta.class = match class {
             Some(c) => crate::document::ClassInfo {
                 class: c,
@@ -271,8 +272,12 @@ impl Linter {
             None => facts::classify(
                 &doc,
                 text,
-                profile.config.transactional_glob(&abs),
-                profile.config.infer_class,
+                profile.config.class_glob(&abs),
+                profile.config.infer_class.then(|| facts::Inference {
+                    path: &project_path,
+                    esp: &profile.config.esp,
+                    knowledge: &profile.knowledge,
+                }),
             ),
         };
         let mut out = Vec::new();
@@ -353,7 +358,13 @@ impl Linter {
         if !rule.formats.is_empty() && !rule.formats.contains(&doc.format) {
             return None;
         }
-        if !rule.classes.is_empty() && !rule.classes.iter().any(|c| c == doc.meta.class.class.as_str()) {
+        // Until message-level rules decide how to speak about an unknown class, unknown mail
+        // gets exactly what marketing mail gets: the fail-safe, and no finding changes.
+        let class = match doc.meta.class.class {
+            MessageClass::Unknown => MessageClass::Marketing,
+            c => c,
+        };
+        if !rule.classes.is_empty() && !rule.classes.iter().any(|c| c == class.as_str()) {
             return None;
         }
         if !rule.profiles.is_empty() && !rule.profiles.iter().any(|p| doc.meta.profiles.contains(p)) {
@@ -415,6 +426,17 @@ impl Linter {
             }
         }
     }
+}
+
+/// The path as the project names it, for class evidence: relative to the config root, or,
+/// for a file outside it, its directory and name only (the directories above a project, like
+/// `~/work/transactional-mailer/`, say nothing about one message).
+fn project_path(rel: &Path) -> PathBuf {
+    if !rel.is_absolute() {
+        return rel.to_path_buf();
+    }
+    let parts: Vec<_> = rel.components().rev().take(2).collect();
+    parts.into_iter().rev().collect()
 }
 
 /// A file a document refers to, relative to the document's directory: from `files` first (rule
