@@ -87,6 +87,8 @@ pub type Format = SourceFormat;
 pub enum MessageClass {
     Marketing,
     Transactional,
+    /// The evidence is weak either way: the user should declare the class.
+    Unknown,
 }
 
 impl MessageClass {
@@ -94,6 +96,7 @@ impl MessageClass {
         match self {
             MessageClass::Marketing => "marketing",
             MessageClass::Transactional => "transactional",
+            MessageClass::Unknown => "unknown",
         }
     }
 }
@@ -102,11 +105,11 @@ impl MessageClass {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "source", rename_all = "kebab-case")]
 pub enum ClassSource {
-    /// A `transactional` glob in the config matched the path.
+    /// A `classes:` (or `transactional:`) glob in the config matched the path.
     Config { glob: String },
     /// An in-file `inboxlint: transactional|marketing` comment.
     Marker { span: (usize, usize) },
-    /// Strong signals in the template (password reset, receipt, ...).
+    /// Decided from the evidence in the message, its path and its ESP context.
     Inferred { reason: String },
     /// Nothing said otherwise: marketing is the fail-safe default.
     Default,

@@ -278,3 +278,87 @@ fn inferred_class_shows_in_json_and_explain_and_can_be_turned_off() {
             .any(|d| d["rule"] == "canspam/unsubscribe-missing")
     );
 }
+
+/// A project as a new user has it: `init` decides each template's class and writes the globs,
+/// grouped by directory where the templates agree, each with its reason, for the user to confirm.
+#[test]
+fn init_writes_the_inferred_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    write(
+        p,
+        "emails/orders/order-confirmation.liquid",
+        "<html><body><h2>Order {{ order.name }} confirmed</h2><table><tr><td>Discount</td><td>-{{ order.total_discounts | money }}</td></tr></table>{% if transaction.kind == 'sale' %}<p>Paid</p>{% endif %}</body></html>\n",
+    );
+    write(
+        p,
+        "emails/orders/shipped.liquid",
+        "<html><body><h2>Your order is on its way</h2><a href=\"{{ fulfillment.tracking_url }}\">Track</a></body></html>\n",
+    );
+    write(
+        p,
+        "emails/auth/password-reset.html",
+        "<html><head><title>Reset your password</title></head><body><a href=\"{{ reset_url }}\">Reset</a></body></html>\n",
+    );
+    write(
+        p,
+        "emails/auth/LoginNotification/index.mjml",
+        "<mjml><mj-body><mj-section><mj-column><mj-text>New sign-in from {{ device }}</mj-text></mj-column></mj-section></mj-body></mjml>\n",
+    );
+    write(
+        p,
+        "emails/newsletters/may.html",
+        "<html><body><h1>May news</h1><p>New arrivals: shop now and get 20% off.</p></body></html>\n",
+    );
+    write(
+        p,
+        "emails/newsletters/june.html",
+        "<html><body><h1>June news</h1><p>Our summer sale starts today.</p></body></html>\n",
+    );
+    write(
+        p,
+        "emails/welcome.html",
+        "<html><body><h1>Welcome, {{ name }}!</h1><p>Glad you are here.</p></body></html>\n",
+    );
+    write(
+        p,
+        "emails/receipt.html",
+        "<html><body><h1>Your receipt</h1><p>Use code SPRING for 10% off your next order.</p></body></html>\n",
+    );
+    let out = inboxlint(p).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "wrote .inboxlint.yaml\nclassified 8 templates (1 undecided): confirm the `classes:` globs\n"
+    );
+    let written = std::fs::read_to_string(p.join(".inboxlint.yaml")).unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.bind(|| insta::assert_snapshot!("init_inferred_classes", written));
+
+    // The written file is a working config: every template now has its class from a glob.
+    let out = inboxlint(p)
+        .args(["check", "--format", "json", "emails"])
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    let class_of = |path: &str| {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["class"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        class_of("emails/orders/shipped.liquid"),
+        serde_json::json!({"name": "transactional", "source": "config", "glob": "emails/orders/**"})
+    );
+    assert_eq!(class_of("emails/newsletters/june.html")["name"], "marketing");
+    assert_eq!(class_of("emails/welcome.html")["source"], "inferred");
+
+    // An existing config is not overwritten.
+    let out = inboxlint(p).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -28,7 +28,7 @@ pub struct ExplainArgs {
 /// A class and where it came from, in words.
 pub fn describe_class(class: &ClassInfo, text: &str) -> String {
     let why = match &class.source {
-        ClassSource::Config { glob } => format!("the config's `transactional` glob `{glob}` matches"),
+        ClassSource::Config { glob } => format!("the config's `{}` glob `{glob}` matches", class.class.as_str()),
         ClassSource::Marker { span } => {
             let at = SourceText::new(text).line_col(span.0);
             let marker = text.get(span.0..span.1).unwrap_or_default();

@@ -2,9 +2,11 @@
 
 use crate::document::{ClassInfo, ClassSource, Comment, Document, FileKind, MessageClass, SourceFormat, TagKind};
 use crate::knowledge::Knowledge;
+use crate::message::class;
 use crate::source::Span;
 use crate::syntax::{config, html, merge_tags, schema};
 use regex::Regex;
+use std::path::Path;
 use std::sync::LazyLock;
 
 /// Parse `text` as `kind`/`format` into the facts rules see.
@@ -78,12 +80,26 @@ pub fn all_comments(doc: &Document, text: &str) -> Vec<Comment> {
     out
 }
 
-/// Decide marketing vs transactional: config glob, then an in-file marker, then (when `infer`)
-/// strong signals in the template, then the marketing default.
-pub fn classify(doc: &Document, text: &str, glob: Option<&str>, infer: bool) -> ClassInfo {
-    if let Some(g) = glob {
+/// What class inference needs beyond the document: the path relative to the project (so the
+/// directories above it say nothing), the configured ESPs, and the class lexicon.
+#[derive(Debug, Clone, Copy)]
+pub struct Inference<'a> {
+    pub path: &'a Path,
+    pub esp: &'a [String],
+    pub knowledge: &'a Knowledge,
+}
+
+/// Decide the class: a config glob, then an in-file marker, then (unless inference is off) the
+/// scored decision of `message::class`, else the marketing default.
+pub fn classify(
+    doc: &Document,
+    text: &str,
+    glob: Option<(MessageClass, &str)>,
+    infer: Option<Inference<'_>>,
+) -> ClassInfo {
+    if let Some((class, g)) = glob {
         return ClassInfo {
-            class: MessageClass::Transactional,
+            class,
             source: ClassSource::Config { glob: g.to_string() },
         };
     }
@@ -106,13 +122,18 @@ pub fn classify(doc: &Document, text: &str, glob: Option<&str>, infer: bool) -> 
             }
         }
     }
-    if infer && let Some(reason) = super::class::infer(doc) {
-        return ClassInfo {
-            class: MessageClass::Transactional,
-            source: ClassSource::Inferred { reason },
-        };
+    match infer {
+        Some(i) if matches!(doc.kind, FileKind::Html | FileKind::Mjml) => {
+            let decision = class::decide(doc, i.path, i.esp, i.knowledge);
+            ClassInfo {
+                class: decision.class,
+                source: ClassSource::Inferred {
+                    reason: decision.reason(),
+                },
+            }
+        }
+        _ => ClassInfo::default(),
     }
-    ClassInfo::default()
 }
 
 /// An empty span at a place: for findings about something missing.

@@ -4,7 +4,7 @@
 use super::eval::Evaluator;
 use super::{facts, suppress};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
-use crate::document::{ClassInfo, Document, FileKind, Include, SourceFormat};
+use crate::document::{ClassInfo, Document, FileKind, Include, MessageClass, SourceFormat};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use super::message_rules::{Role, include_facts};
@@ -359,6 +359,14 @@ impl Linter {
         doc.meta.profiles = setup.config.profiles.clone();
         let (mut role, includes) = self.message_role(&abs, text, &doc, setup, files);
         doc.includes = includes;
+        let project_path = project_path(&setup.config.relative(&abs));
+        let inference = || {
+            setup.config.infer_class.then(|| facts::Inference {
+                path: &project_path,
+                esp: &setup.config.esp,
+                knowledge: &setup.knowledge,
+            })
+        };
         doc.meta.class = match (class, &role) {
             (Some(c), _) => crate::document::ClassInfo {
                 class: c,
@@ -369,8 +377,8 @@ impl Linter {
                 let mut info = facts::classify(
                     &view.doc,
                     &view.composed.text,
-                    setup.config.transactional_glob(&abs),
-                    setup.config.infer_class,
+                    setup.config.class_glob(&abs),
+                    inference(),
                 );
                 if let crate::document::ClassSource::Marker { span } = &mut info.source {
                     let at = view.composed.to_entry(crate::source::Span::new(span.0, span.1));
@@ -381,8 +389,8 @@ impl Linter {
             (None, _) => facts::classify(
                 &doc,
                 text,
-                setup.config.transactional_glob(&abs),
-                setup.config.infer_class,
+                setup.config.class_glob(&abs),
+                inference(),
             ),
         };
         if let Role::Entry(view) = &mut role {
@@ -564,6 +572,17 @@ impl Linter {
             }
         }
     }
+}
+
+/// The path as the project names it, for class evidence: relative to the config root, or,
+/// for a file outside it, its directory and name only (the directories above a project, like
+/// `~/work/transactional-mailer/`, say nothing about one message).
+fn project_path(rel: &Path) -> PathBuf {
+    if !rel.is_absolute() {
+        return rel.to_path_buf();
+    }
+    let parts: Vec<_> = rel.components().rev().take(2).collect();
+    parts.into_iter().rev().collect()
 }
 
 /// A file a document refers to, relative to the document's directory: from `files` first (rule

@@ -2,7 +2,6 @@
 //! and the LSP.
 
 pub mod baseline;
-pub mod class;
 pub mod comment_syntax;
 pub mod eval;
 pub mod examples;

@@ -2,6 +2,7 @@
 
 pub mod address;
 mod anchored_dfa;
+pub mod class_lexicon;
 pub mod dialects;
 pub mod embedded;
 pub mod intern;
@@ -10,6 +11,7 @@ pub mod secrets;
 pub mod tag_scanner;
 pub mod yaml;
 
+use class_lexicon::ClassLexicon;
 use dialects::Registry;
 use lexicon::Lexicon;
 use secrets::Secrets;
@@ -22,6 +24,7 @@ pub struct Knowledge {
     pub registry: Registry,
     pub lexicon: Lexicon,
     pub secrets: Secrets,
+    pub class: ClassLexicon,
 }
 
 impl Knowledge {
@@ -47,10 +50,15 @@ impl Knowledge {
             "rules/lexicon/secrets.yaml",
             embedded::file("lexicon/secrets.yaml").unwrap_or_default(),
         )?;
+        let class = ClassLexicon::load(
+            "rules/lexicon/class.yaml",
+            embedded::file("lexicon/class.yaml").unwrap_or_default(),
+        )?;
         Ok(Knowledge {
             registry,
             lexicon,
             secrets,
+            class,
         })
     }
 

@@ -2,6 +2,7 @@
 //! assembled into the message a recipient gets (issue 10). Sits between `workspace` (which
 //! finds files) and `engine` (which judges the composed message); it never imports upward.
 
+pub mod class;
 pub mod compose;
 pub mod directives;
 pub mod graph;

@@ -2,7 +2,7 @@
 //! the linter needs. One function resolves a path's config for the CLI and the LSP alike.
 
 use crate::diagnostic::Severity;
-use crate::document::FileKind;
+use crate::document::{FileKind, MessageClass};
 use crate::knowledge::yaml::{self, LoadError};
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -49,8 +49,11 @@ pub struct ConfigFile {
     pub include: Vec<String>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Shorthand for `classes: {transactional: [...]}`.
     #[serde(default)]
     pub transactional: Vec<String>,
+    #[serde(default)]
+    pub classes: ClassGlobs,
     #[serde(default)]
     pub rules: BTreeMap<String, RuleLevel>,
     #[serde(default)]
@@ -66,6 +69,16 @@ pub struct ConfigFile {
     pub infer_class: Option<bool>,
 }
 
+/// `classes:`: globs that declare a message class, so nothing has to be inferred.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassGlobs {
+    #[serde(default)]
+    pub marketing: Vec<String>,
+    #[serde(default)]
+    pub transactional: Vec<String>,
+}
+
 /// A config error, located in its file.
 pub type ConfigError = LoadError;
 
@@ -79,7 +92,8 @@ pub struct Resolved {
     pub esp: Vec<String>,
     pub include: Option<GlobSet>,
     pub exclude: GlobSet,
-    pub transactional: Vec<(String, GlobMatcher)>,
+    /// Class globs (`classes:` and the `transactional:` shorthand), in the order written.
+    pub classes: Vec<(MessageClass, String, GlobMatcher)>,
     pub rules: BTreeMap<String, RuleLevel>,
     pub per_file: Vec<(GlobMatcher, BTreeMap<String, RuleLevel>)>,
     pub rule_dirs: Vec<PathBuf>,
@@ -102,7 +116,7 @@ impl Resolved {
             esp: Vec::new(),
             include: None,
             exclude: GlobSet::empty(),
-            transactional: Vec::new(),
+            classes: Vec::new(),
             rules: BTreeMap::new(),
             per_file: Vec::new(),
             rule_dirs: Vec::new(),
@@ -149,12 +163,15 @@ impl Resolved {
         self.exclude.is_match(&rel) || self.include.as_ref().is_some_and(|inc| !inc.is_match(&rel))
     }
 
-    pub fn transactional_glob(&self, path: &Path) -> Option<&str> {
+    /// The class a config glob declares for `path`, with the glob. When globs of both classes
+    /// match, the longer (more specific) glob wins, and marketing on a tie: the fail-safe.
+    pub fn class_glob(&self, path: &Path) -> Option<(MessageClass, &str)> {
         let rel = self.relative(path);
-        self.transactional
+        self.classes
             .iter()
-            .find(|(_, g)| g.is_match(&rel))
-            .map(|(s, _)| s.as_str())
+            .filter(|(_, _, g)| g.is_match(&rel))
+            .max_by_key(|(c, s, _)| (s.len(), *c == MessageClass::Marketing))
+            .map(|(c, s, _)| (*c, s.as_str()))
     }
 
     pub fn kind_override(&self, path: &Path) -> Option<FileKind> {
@@ -319,8 +336,15 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
     if !file.exclude.is_empty() {
         base.exclude = glob_set(&file.exclude, &shown, &text)?;
     }
-    for t in &file.transactional {
-        base.transactional.push((t.clone(), glob(t, &shown, &text)?));
+    let declared = [
+        (MessageClass::Transactional, &file.transactional),
+        (MessageClass::Transactional, &file.classes.transactional),
+        (MessageClass::Marketing, &file.classes.marketing),
+    ];
+    for (class, globs) in declared {
+        for g in globs {
+            base.classes.push((class, g.clone(), glob(g, &shown, &text)?));
+        }
     }
     for (k, v) in &file.rules {
         base.rules.insert(k.clone(), *v);
@@ -358,16 +382,29 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
     Ok(base)
 }
 
-/// The starter file `inboxlint init` writes.
+/// The starter's `classes:` section, which `inboxlint init` replaces with the globs it infers.
+pub const STARTER_CLASSES: &str = r#"# Message classes by glob: transactional mail (receipts, password resets) is skipped by
+# marketing-only rules. `inboxlint init` fills this in from what it infers about your templates.
+classes:
+  transactional:
+    - "emails/transactional/**"
+  marketing: []
+"#;
+
+/// The starter file `inboxlint init` writes (with the inferred classes in place of
+/// [`STARTER_CLASSES`]).
 pub const STARTER: &str = r#"# inboxlint configuration: https://github.com/inboxlint/inboxlint#configuration
 # Jurisdictions whose rules apply: us (CAN-SPAM, the default), ca (CASL), eu (GDPR/ePrivacy),
 # uk (PECR). Add every jurisdiction you send to.
 profiles: [us]
 # ESPs your templates are written for (mailchimp, klaviyo, sendgrid, sfmc, hubspot, ...).
 # esp: [mailchimp]
-# Templates that are transactional (receipts, password resets): marketing-only rules skip them.
-transactional:
-  - "emails/transactional/**"
+# Message classes by glob: transactional mail (receipts, password resets) is skipped by
+# marketing-only rules. `inboxlint init` fills this in from what it infers about your templates.
+classes:
+  transactional:
+    - "emails/transactional/**"
+  marketing: []
 # Files and folders to leave out.
 exclude:
   - "node_modules/"
@@ -381,3 +418,48 @@ rules:
 # Your own rules (YAML files, same format as the built-in ones).
 # rule-dirs: [".inboxlint/rules"]
 "#;
+
+#[cfg(test)]
+mod class_glob_tests {
+    use super::*;
+
+    fn resolved(yaml: &str) -> Resolved {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".inboxlint.yaml");
+        std::fs::write(&path, yaml).expect("write");
+        load(&path).expect("config loads")
+    }
+
+    #[test]
+    fn classes_and_the_transactional_shorthand() {
+        let c = resolved(
+            "transactional: [\"receipts/\"]\nclasses:\n  transactional: [\"emails/**\"]\n  marketing: [\"emails/news/**\", \"promo.html\"]\n",
+        );
+        let class = |p: &str| c.class_glob(&c.root.join(p)).map(|(k, g)| (k, g.to_string()));
+        assert_eq!(
+            class("receipts/a.html"),
+            Some((MessageClass::Transactional, "receipts/".into()))
+        );
+        assert_eq!(
+            class("emails/reset.html"),
+            Some((MessageClass::Transactional, "emails/**".into()))
+        );
+        // The more specific glob wins.
+        assert_eq!(
+            class("emails/news/may.html"),
+            Some((MessageClass::Marketing, "emails/news/**".into()))
+        );
+        assert_eq!(class("a/b/promo.html").map(|c| c.0), Some(MessageClass::Marketing));
+        assert_eq!(class("other.html"), None);
+        assert!(STARTER.contains(STARTER_CLASSES));
+    }
+
+    #[test]
+    fn an_unknown_class_is_a_located_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".inboxlint.yaml");
+        std::fs::write(&path, "classes:\n  promotional: [\"x/**\"]\n").expect("write");
+        let e = load(&path).expect_err("unknown class");
+        assert!(e.message.contains("promotional"), "{}", e.message);
+    }
+}
