@@ -88,6 +88,14 @@ pub fn style_for(path: &Path, format: Format) -> Option<CommentStyle> {
             "liquid" => LIQUID,
             _ => HTML,
         },
+        // A text part takes its template language's comment; a bare `.txt` has none.
+        Format::Text => match ext.as_str() {
+            "hbs" | "handlebars" | "mustache" => HANDLEBARS,
+            "j2" | "jinja" | "jinja2" | "njk" | "twig" => JINJA,
+            "liquid" => LIQUID,
+            "erb" => ERB,
+            _ => return None,
+        },
         Format::Yaml | Format::Toml | Format::Env | Format::Ini => HASH,
         Format::Sql => SQL,
         Format::Prisma => SLASHES,
@@ -117,6 +125,15 @@ mod tests {
         assert_eq!(s(".env", Format::Env).as_deref(), Some("# inboxlint-ignore x/y: why"));
         assert_eq!(s("a.sql", Format::Sql).as_deref(), Some("-- inboxlint-ignore x/y: why"));
         assert_eq!(s("a.json", Format::Json), None);
+        assert_eq!(
+            s("a.text.erb", Format::Text).as_deref(),
+            Some("<%# inboxlint-ignore x/y: why %>")
+        );
+        assert_eq!(
+            s("a.txt.hbs", Format::Text).as_deref(),
+            Some("{{!-- inboxlint-ignore x/y: why --}}")
+        );
+        assert_eq!(s("a.txt", Format::Text), None);
     }
 
     #[test]
