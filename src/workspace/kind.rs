@@ -278,20 +278,33 @@ pub fn read_names(dir: &Path) -> Vec<String> {
 /// was added or removed.
 #[derive(Debug, Default)]
 pub struct DirListings {
-    cache: Mutex<HashMap<PathBuf, (Option<SystemTime>, Arc<Vec<String>>)>>,
+    cache: Mutex<HashMap<PathBuf, Listing>>,
+}
+
+/// A directory's names as read, and its modification time then.
+#[derive(Debug)]
+struct Listing {
+    mtime: Option<SystemTime>,
+    names: Arc<Vec<String>>,
 }
 
 impl DirListings {
     pub fn names(&self, dir: &Path) -> Arc<Vec<String>> {
         let mtime = std::fs::metadata(dir).and_then(|m| m.modified()).ok();
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((seen, names)) = cache.get(dir)
-            && *seen == mtime
+        if let Some(seen) = cache.get(dir)
+            && seen.mtime == mtime
         {
-            return Arc::clone(names);
+            return Arc::clone(&seen.names);
         }
         let names = Arc::new(read_names(dir));
-        cache.insert(dir.to_path_buf(), (mtime, Arc::clone(&names)));
+        cache.insert(
+            dir.to_path_buf(),
+            Listing {
+                mtime,
+                names: Arc::clone(&names),
+            },
+        );
         names
     }
 
