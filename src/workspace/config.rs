@@ -371,7 +371,7 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
                 &text,
                 text.find(k.as_str()).unwrap_or(0),
                 k.len(),
-                format!("unknown kind `{k}` (expected html, mjml, config or schema)"),
+                format!("unknown kind `{k}` (expected html, mjml, text, config or schema)"),
             )
         })?;
         base.kinds.push((glob(g, &shown, &text)?, kind));
