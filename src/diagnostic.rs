@@ -160,7 +160,7 @@ mod tests {
             labels: vec![
                 Label::new(Span::new(90, 95), "after"),
                 // Reversed spans still count by their ends.
-                    Label::new(Span::new(20, 10), "before"),
+                Label::new(Span::new(20, 10), "before"),
             ],
             fix: Some(Fix {
                 description: "f".into(),

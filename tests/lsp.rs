@@ -800,18 +800,25 @@ fn editing_a_partial_relints_the_open_entries_that_include_it() {
     let entry = root.join("emails/sale.hbs");
     let footer = root.join("emails/partials/footer.hbs");
     let entry_text = "<html><body>\n<h1>Spring sale: 20% off</h1>\n{{> footer}}\n</body></html>\n";
-    let footer_text =
-        "<p>Acme Inc., 2261 Market Street #4109, San Francisco, CA 94114</p>\n<p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p>\n";
+    let footer_text = "<p>Acme Inc., 2261 Market Street #4109, San Francisco, CA 94114</p>\n<p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p>\n";
     std::fs::write(&entry, entry_text).expect("write entry");
     std::fs::write(&footer, footer_text).expect("write footer");
 
     let mut c = Client::start(&root, push_capabilities());
     let entry_uri = c.open(&entry, "handlebars", entry_text);
     let d = c.diagnostics(&entry_uri);
-    assert_eq!(d["diagnostics"], json!([]), "the footer partial holds the unsubscribe link and the address");
+    assert_eq!(
+        d["diagnostics"],
+        json!([]),
+        "the footer partial holds the unsubscribe link and the address"
+    );
     let footer_uri = c.open(&footer, "handlebars", footer_text);
     let d = c.diagnostics(&footer_uri);
-    assert_eq!(d["diagnostics"], json!([]), "a partial is not judged as a message by itself");
+    assert_eq!(
+        d["diagnostics"],
+        json!([]),
+        "a partial is not judged as a message by itself"
+    );
 
     // Take the link out of the partial, unsaved: the entry that includes it now lacks one.
     let without_link = footer_text.replace("<a href=\"{{unsubscribe_url}}\">Unsubscribe</a>", "Thanks");
@@ -824,6 +831,10 @@ fn editing_a_partial_relints_the_open_entries_that_include_it() {
     let related = &find(&d, "canspam/unsubscribe-missing")["relatedInformation"];
     assert_eq!(related[0]["location"]["uri"], json!(footer_uri), "{related}");
     let d = c.diagnostics(&footer_uri);
-    assert_eq!(d["diagnostics"], json!([]), "the finding is on the entry, not on the partial");
+    assert_eq!(
+        d["diagnostics"],
+        json!([]),
+        "the finding is on the entry, not on the partial"
+    );
     assert_eq!(c.shutdown_and_exit(), 0);
 }

@@ -7,10 +7,10 @@ use super::{EXIT_ERROR, EXIT_OK};
 use crate::document::{ClassInfo, ClassSource};
 use crate::engine::suppress::META_RULES;
 use crate::engine::{Linter, Overrides};
-use crate::rules::{Rule, docs};
-use crate::source::SourceText;
 use crate::message::directives::Via;
 use crate::message::graph::{IncludeGraph, Target};
+use crate::rules::{Rule, docs};
+use crate::source::SourceText;
 use crate::workspace::kind;
 use crate::workspace::walk::{self, Read};
 use std::fmt::Write as _;
@@ -119,7 +119,12 @@ fn tree(
             }
             Target::Missing { tried } => {
                 let tried: Vec<String> = tried.iter().take(4).map(|p| shown(p)).collect();
-                let _ = writeln!(out, "{indent}  {how} {} → not found (tried {})", r.name, tried.join(", "));
+                let _ = writeln!(
+                    out,
+                    "{indent}  {how} {} → not found (tried {})",
+                    r.name,
+                    tried.join(", ")
+                );
             }
             Target::External { reason } => {
                 let _ = writeln!(out, "{indent}  {how} {} → not read ({reason})", r.name);

@@ -70,7 +70,7 @@ pub fn decide_templates(root: &Path) -> Vec<Decided> {
     let (found, _) = walk::discover(&[root.to_path_buf()], true, 1, &|p: &Path, _| is_message(p));
     let mut out = Vec::new();
     for f in found {
-        let Ok(profile) = linter.profile_for(&f.path) else {
+        let Ok(profile) = linter.setup_for(&f.path) else {
             continue;
         };
         let walk::Read::Text(text) = walk::read(&f.path, DEFAULT_MAX_FILE_SIZE, false) else {

@@ -122,8 +122,14 @@ mod tests {
             s("a.html", SourceFormat::Html).as_deref(),
             Some("<!-- inboxlint-ignore x/y: why -->")
         );
-        assert_eq!(s(".env", SourceFormat::Env).as_deref(), Some("# inboxlint-ignore x/y: why"));
-        assert_eq!(s("a.sql", SourceFormat::Sql).as_deref(), Some("-- inboxlint-ignore x/y: why"));
+        assert_eq!(
+            s(".env", SourceFormat::Env).as_deref(),
+            Some("# inboxlint-ignore x/y: why")
+        );
+        assert_eq!(
+            s("a.sql", SourceFormat::Sql).as_deref(),
+            Some("-- inboxlint-ignore x/y: why")
+        );
         assert_eq!(s("a.json", SourceFormat::Json), None);
         assert_eq!(
             s("a.text.erb", SourceFormat::Text).as_deref(),

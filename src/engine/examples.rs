@@ -1,8 +1,8 @@
 //! Runs a rule's own examples: every `invalid` example must yield the rule, every `valid` one
 //! must not. `cargo test` and `inboxlint test` share this.
 
-use super::linter::{LintAs, Linter, LintSetup};
-use crate::document::{FileKind, SourceFormat, MessageClass};
+use super::linter::{LintAs, LintSetup, Linter};
+use crate::document::{FileKind, MessageClass, SourceFormat};
 use crate::rules::Rule;
 use crate::workspace::kind;
 use std::path::Path;
@@ -24,8 +24,8 @@ pub fn check_rule(linter: &Linter, setup: &LintSetup, rule: &Rule) -> Vec<Exampl
         for (index, ex) in list.iter().enumerate() {
             let path = Path::new(&ex.filename);
             // An example named `x.txt` is a mail part by declaration: there is no directory to ask.
-            let by_name =
-                kind::classify(path).or_else(|| kind::is_bare_text(path).then_some((FileKind::Text, Format::Text)));
+            let by_name = kind::classify(path)
+                .or_else(|| kind::is_bare_text(path).then_some((FileKind::Text, SourceFormat::Text)));
             let Some((k, f)) = by_name else {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),

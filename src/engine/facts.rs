@@ -18,7 +18,7 @@ pub fn build(text: &str, kind: FileKind, format: SourceFormat, knowledge: &Knowl
             html::parse(text, &masked.text, masked.tags, &mut doc);
             finish_links_and_dialects(&mut doc, knowledge);
         }
-        Format::Text => {
+        SourceFormat::Text => {
             let tags = merge_tags::scan(text, knowledge);
             crate::syntax::text::parse(text, tags, &mut doc);
             finish_links_and_dialects(&mut doc, knowledge);

@@ -2,12 +2,12 @@
 //! the rules that apply to it. `lint_source` is the one entry point for the CLI and the LSP.
 
 use super::eval::Evaluator;
+use super::message_rules::{Role, include_facts};
 use super::{facts, suppress};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
-use crate::document::{ClassInfo, Document, FileKind, Include, MessageClass, SourceFormat};
+use crate::document::{ClassInfo, Document, FileKind, Include, SourceFormat};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
-use super::message_rules::{Role, include_facts};
 use crate::message::graph::IncludeGraph;
 use crate::message::resolve::Roots;
 use crate::rules::{Mode, Rule, RuleSet, Scope};
@@ -156,7 +156,10 @@ impl Linter {
     /// Entry templates whose message includes `path`, directly or through other partials.
     pub fn includers_of(&self, path: &Path) -> Vec<PathBuf> {
         let graph = self.graph.read().unwrap_or_else(|p| p.into_inner());
-        graph.as_ref().map(|g| g.includers_of(&self.absolute(path))).unwrap_or_default()
+        graph
+            .as_ref()
+            .map(|g| g.includers_of(&self.absolute(path)))
+            .unwrap_or_default()
     }
 
     /// The role of a template in the run's messages, with its composed message when it is an
@@ -183,7 +186,10 @@ impl Linter {
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         let example_file = |p: &Path| -> Option<String> {
             let rel = p.strip_prefix(&base).ok()?.to_string_lossy().replace('\\', "/");
-            files.iter().find(|(name, _)| name.trim_start_matches("./") == rel).map(|(_, t)| t.clone())
+            files
+                .iter()
+                .find(|(name, _)| name.trim_start_matches("./") == rel)
+                .map(|(_, t)| t.clone())
         };
         // The file being linted is read as given (an unsaved buffer, an example's code).
         let read = |p: &Path| -> Option<String> {
@@ -195,7 +201,11 @@ impl Linter {
                 example_file(p)
             }
         };
-        let root = if files.is_empty() { setup.config.root.clone() } else { base.clone() };
+        let root = if files.is_empty() {
+            setup.config.root.clone()
+        } else {
+            base.clone()
+        };
         let g = IncludeGraph::build(&[abs.to_path_buf()], Roots::new(root), &read);
         let role = Role::of(&g, abs, text, doc.kind, doc.format, &setup.knowledge);
         let includes = include_facts(&g, abs, text, &role);
@@ -337,7 +347,7 @@ impl Linter {
         // A bare text file's name leaves its kind open; its directory decides (read only then).
         if let Some(evidence) = self.dirs.text_evidence(&abs) {
             let needs_tag = evidence == kind::TextEvidence::MailDir;
-            return Some((FileKind::Text, Format::Text, needs_tag));
+            return Some((FileKind::Text, SourceFormat::Text, needs_tag));
         }
         kind::classify(path).map(|(k, f)| (k, f, false))
     }
@@ -405,12 +415,7 @@ impl Linter {
                 }
                 info
             }
-            (None, _) => facts::classify(
-                &doc,
-                text,
-                setup.config.class_glob(&abs),
-                inference(),
-            ),
+            (None, _) => facts::classify(&doc, text, setup.config.class_glob(&abs), inference()),
         };
         if let Role::Entry(view) = &mut role {
             view.doc.meta.profiles = doc.meta.profiles.clone();
@@ -441,10 +446,15 @@ impl Linter {
             .with_setting_patterns(&setup.rules);
         let message = match &role {
             Role::Entry(view) => Some(
-                Evaluator::new(&view.doc, &view.composed.text, &setup.knowledge, setup.config.address.as_deref())
-                    .with_esp(&setup.config.esp)
-                    .with_related(&read_related)
-                    .with_setting_patterns(&setup.rules),
+                Evaluator::new(
+                    &view.doc,
+                    &view.composed.text,
+                    &setup.knowledge,
+                    setup.config.address.as_deref(),
+                )
+                .with_esp(&setup.config.esp)
+                .with_related(&read_related)
+                .with_setting_patterns(&setup.rules),
             ),
             _ => None,
         };
@@ -541,7 +551,10 @@ impl Linter {
         if self.overrides.ignore.iter().any(|s| matches_selector(rule, s)) {
             return None;
         }
-        setup.config.level(&rule.id, rule.severity, path).map(|l| l.min(ceiling))
+        setup
+            .config
+            .level(&rule.id, rule.severity, path)
+            .map(|l| l.min(ceiling))
     }
 
     fn run_rule(&self, rule: &Rule, severity: Severity, ev: &Evaluator<'_>, out: &mut Vec<Diagnostic>) {

@@ -60,7 +60,13 @@ impl Role {
             .files
             .iter()
             .enumerate()
-            .map(|(i, p)| if i == 0 { Some(Arc::from(text)) } else { graph.text_of(p) })
+            .map(|(i, p)| {
+                if i == 0 {
+                    Some(Arc::from(text))
+                } else {
+                    graph.text_of(p)
+                }
+            })
             .collect();
         Role::Entry(Box::new(MessageView { composed, doc, texts }))
     }
@@ -92,10 +98,13 @@ impl MessageView {
             }
         }
         // A fix is bytes to replace in the entry: only one whose bytes are the entry's own.
-        d.fix = d.fix.filter(|f| composed.locate(f.span).0 == FileId::ENTRY).map(|mut f| {
-            f.span = composed.to_entry(f.span);
-            f
-        });
+        d.fix = d
+            .fix
+            .filter(|f| composed.locate(f.span).0 == FileId::ENTRY)
+            .map(|mut f| {
+                f.span = composed.to_entry(f.span);
+                f
+            });
         d.span = composed.to_entry(d.span);
         if mode == Mode::Require {
             // What was looked for and not found was looked for in every part of the message.
@@ -172,9 +181,7 @@ pub fn include_facts(graph: &IncludeGraph, abs: &Path, text: &str, role: &Role) 
     let cycles = match role {
         Role::Entry(view) => cycles_of(&view.composed),
         // A partial's own loop shows when it is composed by itself.
-        Role::Partial if out.iter().any(|i| i.status == IncludeStatus::Found) => {
-            cycles_of(&graph.compose(abs, text))
-        }
+        Role::Partial if out.iter().any(|i| i.status == IncludeStatus::Found) => cycles_of(&graph.compose(abs, text)),
         _ => Vec::new(),
     };
     for (span, chain) in cycles {

@@ -337,9 +337,8 @@ impl Server<'_> {
             return;
         }
         self.graph_built = true;
-        let accept = |path: &Path, _explicit: bool| {
-            crate::workspace::kind::classify(path).is_some_and(|(k, _)| k.is_template())
-        };
+        let accept =
+            |path: &Path, _explicit: bool| crate::workspace::kind::classify(path).is_some_and(|(k, _)| k.is_template());
         let (found, _) = crate::workspace::walk::discover(std::slice::from_ref(&self.cwd), true, 0, &accept);
         let paths: Vec<PathBuf> = found.into_iter().map(|f| f.path).collect();
         self.linter.set_include_graph(&paths);

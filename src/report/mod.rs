@@ -265,7 +265,10 @@ pub(crate) mod tests {
                 help: Some("Identify the recipient with an opaque id or the ESP's tracking token instead.".into()),
                 url: Some("https://inboxlint.dev/rules/privacy/pii-in-url".into()),
                 span: email,
-                labels: vec![Label::new(span_of(html, "Offre spéciale"), "link text seen by the recipient")],
+                labels: vec![Label::new(
+                    span_of(html, "Offre spéciale"),
+                    "link text seen by the recipient",
+                )],
                 fix: None,
                 suppressed: None,
             },

@@ -168,7 +168,7 @@ pub fn classify(path: &Path) -> Option<(FileKind, SourceFormat)> {
         && let Some((_, inner)) = rest.rsplit_once('.')
         && TEXT_EXTS.contains(&inner)
     {
-        return part_name(&name).map(|_| (FileKind::Text, Format::Text));
+        return part_name(&name).map(|_| (FileKind::Text, SourceFormat::Text));
     }
     Some(match ext {
         e if HTML_EXTS.contains(&e) => (FileKind::Html, SourceFormat::Html),
