@@ -15,15 +15,28 @@ fn project(dir: &Path, files: usize, tag: &str) {
         let links: String = (0..20)
             .map(|j| format!("<a href=\"http://{tag}{i}-{j}.example.com\">l</a>\n"))
             .collect();
-        std::fs::write(dir.join(format!("{tag}{i:04}.html")), format!("<html><body>{links}</body></html>\n"))
-            .expect("write");
+        std::fs::write(
+            dir.join(format!("{tag}{i:04}.html")),
+            format!("<html><body>{links}</body></html>\n"),
+        )
+        .expect("write");
     }
 }
 
 fn write_baseline(cwd: &Path, target: &str, path: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_inboxlint"));
     cmd.current_dir(cwd)
-        .args(["check", "--quiet", "--format", "json", "--threads", "1", "--write-baseline", target, path])
+        .args([
+            "check",
+            "--quiet",
+            "--format",
+            "json",
+            "--threads",
+            "1",
+            "--write-baseline",
+            target,
+            path,
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     cmd
@@ -48,7 +61,9 @@ fn a_killed_baseline_write_never_leaves_a_broken_file() {
     let target = tmp.path().join("baseline.json");
     // A full run, timed, gives the window to kill in; its file is the one a kill may leave.
     let start = Instant::now();
-    let status = write_baseline(tmp.path(), "baseline.json", "emails").status().expect("runs");
+    let status = write_baseline(tmp.path(), "baseline.json", "emails")
+        .status()
+        .expect("runs");
     let full = start.elapsed();
     assert_eq!(status.code(), Some(0));
     let complete = std::fs::read_to_string(&target).expect("written");
@@ -59,7 +74,9 @@ fn a_killed_baseline_write_never_leaves_a_broken_file() {
     let (from, window) = (full.as_micros() as u64 / 2, full.as_micros() as u64 * 7 / 10);
     let mut killed = 0;
     for run in 0..RUNS {
-        let mut child = write_baseline(tmp.path(), "baseline.json", "emails").spawn().expect("spawn");
+        let mut child = write_baseline(tmp.path(), "baseline.json", "emails")
+            .spawn()
+            .expect("spawn");
         std::thread::sleep(Duration::from_micros(from + spread.next() % window.max(1)));
         if child.try_wait().expect("wait").is_none() {
             killed += 1;

@@ -186,7 +186,10 @@ fn a_discovered_config_that_links_out_is_not_read() {
             .expect("runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(!stderr.contains(CANARY) && !stdout.contains(CANARY), "{format}: {stderr}");
+        assert!(
+            !stderr.contains(CANARY) && !stdout.contains(CANARY),
+            "{format}: {stderr}"
+        );
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains("symlink"), "{stderr}");
     }
@@ -219,7 +222,11 @@ fn a_git_work_tree_is_the_project_for_configs_in_its_subdirectories() {
     let l = layout();
     std::fs::create_dir_all(l.proj.join(".git")).expect("mkdir");
     std::fs::create_dir_all(l.proj.join("shared/rules")).expect("mkdir");
-    std::fs::write(l.proj.join("shared/base.yaml"), "rules: { security/insecure-link: off }\n").expect("write");
+    std::fs::write(
+        l.proj.join("shared/base.yaml"),
+        "rules: { security/insecure-link: off }\n",
+    )
+    .expect("write");
     config(
         &l.proj.join("emails"),
         "extends: ../shared/base.yaml\nrule-dirs: [../shared/rules]\n",
@@ -260,7 +267,11 @@ fn a_campaign_template_reference_that_leaves_the_project_is_not_read() {
 #[test]
 fn paths_on_the_command_line_still_go_anywhere() {
     let l = layout();
-    std::fs::write(l.outside.join("config.yaml"), "rules: { security/insecure-link: off }\n").expect("write");
+    std::fs::write(
+        l.outside.join("config.yaml"),
+        "rules: { security/insecure-link: off }\n",
+    )
+    .expect("write");
     std::fs::write(l.outside.join("a.html"), TEMPLATE).expect("write");
     // --config outside the project.
     let out = inboxlint(&l.proj)
@@ -279,7 +290,14 @@ fn paths_on_the_command_line_still_go_anywhere() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("security/insecure-link"));
     // --write-baseline and --baseline outside the project.
     let out = inboxlint(&l.proj)
-        .args(["check", "--format", "json", "--write-baseline", "../outside/b.json", "."])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--write-baseline",
+            "../outside/b.json",
+            ".",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));

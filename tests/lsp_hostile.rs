@@ -123,7 +123,9 @@ impl Peer {
     }
 
     fn response(&mut self, id: i64) -> Value {
-        self.wait_for(&format!("response {id}"), |m| m["id"] == json!(id) && m.get("method").is_none())
+        self.wait_for(&format!("response {id}"), |m| {
+            m["id"] == json!(id) && m.get("method").is_none()
+        })
     }
 
     fn log_containing(&mut self, text: &str) -> Value {
@@ -134,10 +136,14 @@ impl Peer {
 
     /// A request answered after whatever came before: proof the server still serves.
     fn still_serves(&mut self, id: i64) {
-        self.send(&request(id, "textDocument/hover", json!({
-            "textDocument": {"uri": "file:///nowhere/a.html"},
-            "position": {"line": 0, "character": 0},
-        })));
+        self.send(&request(
+            id,
+            "textDocument/hover",
+            json!({
+                "textDocument": {"uri": "file:///nowhere/a.html"},
+                "position": {"line": 0, "character": 0},
+            }),
+        ));
         let r = self.response(id);
         assert_eq!(r["result"], Value::Null, "{}: {r}", self.name);
     }
@@ -146,7 +152,10 @@ impl Peer {
     fn peak_rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("proc status");
         let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM line");
-        line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("VmHWM number")
+        line.split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .expect("VmHWM number")
     }
 
     fn report_peak(&self) -> u64 {
@@ -194,18 +203,27 @@ fn a_huge_content_length_is_skipped_in_bounded_memory() {
     }
     // Still skipping the declared body; the server answers nothing but stays small.
     let peak = peer.report_peak();
-    assert!(peak < 128 * 1024, "peak RSS {peak} KiB while skipping a 10^12-byte frame");
+    assert!(
+        peak < 128 * 1024,
+        "peak RSS {peak} KiB while skipping a 10^12-byte frame"
+    );
     assert_eq!(peer.close_and_wait(), 1);
 }
 
 #[test]
 fn a_frame_over_the_configured_cap_is_skipped_and_the_next_answered() {
-    let mut peer = Peer::start("4 KiB body over --max-message-size 1KiB", &["--max-message-size", "1KiB"]);
+    let mut peer = Peer::start(
+        "4 KiB body over --max-message-size 1KiB",
+        &["--max-message-size", "1KiB"],
+    );
     peer.initialize();
     let text = "<p>x</p>".repeat(512);
-    peer.send(&notification("textDocument/didOpen", json!({"textDocument": {
-        "uri": "file:///nowhere/big.html", "languageId": "html", "version": 1, "text": text,
-    }})));
+    peer.send(&notification(
+        "textDocument/didOpen",
+        json!({"textDocument": {
+            "uri": "file:///nowhere/big.html", "languageId": "html", "version": 1, "text": text,
+        }}),
+    ));
     peer.log_containing("over the limit of 1024 bytes");
     peer.still_serves(2);
     peer.report_peak();
@@ -215,9 +233,18 @@ fn a_frame_over_the_configured_cap_is_skipped_and_the_next_answered() {
 #[test]
 fn bad_content_lengths_are_logged_and_the_server_goes_on() {
     let cases: [(&'static str, &[u8]); 4] = [
-        ("negative Content-Length", b"Content-Length: -5\r\n\r\n{\"jsonrpc\":\"2.0\"}"),
-        ("non-numeric Content-Length", b"Content-Length: lots\r\n\r\n{\"jsonrpc\":\"2.0\"}"),
-        ("missing Content-Length", b"Content-Type: application/json\r\n\r\n{\"jsonrpc\":\"2.0\"}"),
+        (
+            "negative Content-Length",
+            b"Content-Length: -5\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        ),
+        (
+            "non-numeric Content-Length",
+            b"Content-Length: lots\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        ),
+        (
+            "missing Content-Length",
+            b"Content-Type: application/json\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        ),
         ("header line without end", &[b'h'; 64 * 1024]),
     ];
     for (name, bad) in cases {
@@ -266,7 +293,10 @@ fn requests_before_initialize_get_server_not_initialized() {
 #[test]
 fn stdin_closed_mid_frame_ends_the_server() {
     for (name, cut) in [
-        ("stdin closed mid-body", &b"Content-Length: 100\r\n\r\n{\"jsonrpc\":"[..]),
+        (
+            "stdin closed mid-body",
+            &b"Content-Length: 100\r\n\r\n{\"jsonrpc\":"[..],
+        ),
         ("stdin closed mid-header", &b"Content-Len"[..]),
     ] {
         let mut peer = Peer::start(name, &[]);

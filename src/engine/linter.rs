@@ -198,8 +198,8 @@ impl Linter {
                 ));
                 continue;
             }
-            let loaded = rule_files::collect(dir, Some(&config.project), &rule_files::LIMITS)
-                .and_then(RuleSet::load_files);
+            let loaded =
+                rule_files::collect(dir, Some(&config.project), &rule_files::LIMITS).and_then(RuleSet::load_files);
             match loaded {
                 Ok((r, d)) => {
                     for rule in r {

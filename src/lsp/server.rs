@@ -127,7 +127,10 @@ fn wait_for_initialize(conn: &Connection) -> Result<(RequestId, Value), String> 
                 let resp = Response::new_err(
                     req.id,
                     ErrorCode::ServerNotInitialized as i32,
-                    format!("`{}` before `initialize`: the server is not initialized yet", req.method),
+                    format!(
+                        "`{}` before `initialize`: the server is not initialized yet",
+                        req.method
+                    ),
                 );
                 conn.sender.send(resp.into()).map_err(|e| e.to_string())?;
             }

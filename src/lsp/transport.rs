@@ -20,7 +20,10 @@ const NAME: &[u8] = b"content-length:";
 #[derive(Debug)]
 pub enum FrameError {
     /// The declared body is over the limit; it is skipped unread.
-    TooLarge { declared: u64, max: usize },
+    TooLarge {
+        declared: u64,
+        max: usize,
+    },
     /// The header block has no usable Content-Length (missing, negative, not a number), or a
     /// header line is malformed or too long. The stream is searched for the next header.
     BadHeader(String),
@@ -150,9 +153,9 @@ impl<R: BufRead> FrameReader<R> {
             };
             if name.trim().eq_ignore_ascii_case("content-length") {
                 let value = value.trim();
-                let parsed = value
-                    .parse::<u64>()
-                    .map_err(|_| FrameError::BadHeader(format!("Content-Length `{}` is not a byte count", shorten(value))))?;
+                let parsed = value.parse::<u64>().map_err(|_| {
+                    FrameError::BadHeader(format!("Content-Length `{}` is not a byte count", shorten(value)))
+                })?;
                 if length.is_some_and(|l| l != parsed) {
                     return Err(FrameError::BadHeader("two different Content-Length headers".into()));
                 }
@@ -317,16 +320,14 @@ pub fn stdio(max_message: usize) -> io::Result<(Connection, Writer)> {
         sender: to_server,
         receiver: from_server,
     } = wire;
-    let writer = std::thread::Builder::new()
-        .name("lsp-writer".into())
-        .spawn(move || {
-            for msg in from_server {
-                if msg.write(&mut io::stdout().lock()).is_err() {
-                    // The client is gone; the server learns it when stdin ends.
-                    return;
-                }
+    let writer = std::thread::Builder::new().name("lsp-writer".into()).spawn(move || {
+        for msg in from_server {
+            if msg.write(&mut io::stdout().lock()).is_err() {
+                // The client is gone; the server learns it when stdin ends.
+                return;
             }
-        })?;
+        }
+    })?;
     let logs = server.sender.clone();
     std::thread::Builder::new().name("lsp-reader".into()).spawn(move || {
         read_loop(
@@ -415,7 +416,12 @@ mod tests {
         input.extend([b'x'; 20]);
         input.extend(b"Content-Length: 2\r\n\r\n{}");
         let got = frames(&input, 10);
-        assert!(got[0].as_ref().unwrap_err().contains("20 bytes is over the limit of 10"));
+        assert!(
+            got[0]
+                .as_ref()
+                .unwrap_err()
+                .contains("20 bytes is over the limit of 10")
+        );
         assert_eq!(got[1], Ok(b"{}".to_vec()));
         // A huge declared length allocates nothing and ends with the input.
         let got = frames(b"Content-Length: 1000000000000\r\n\r\nabc", 10);
@@ -427,7 +433,10 @@ mod tests {
         for bad in ["-5", "abc", "", "18446744073709551616", "1e3"] {
             let input = format!("Content-Length: {bad}\r\n\r\n{{\"a\":1}}Content-Length: 2\r\n\r\n{{}}");
             let got = frames(input.as_bytes(), 100);
-            assert!(got[0].as_ref().unwrap_err().contains("not a byte count"), "{bad}: {got:?}");
+            assert!(
+                got[0].as_ref().unwrap_err().contains("not a byte count"),
+                "{bad}: {got:?}"
+            );
             assert_eq!(got[1], Ok(b"{}".to_vec()), "{bad}");
         }
         let got = frames(b"Content-Type: x\r\n\r\n{\"a\":1}\r\nContent-Length: 2\r\n\r\n{}", 100);
@@ -450,7 +459,11 @@ mod tests {
         assert_eq!(frames(b"Content-Length: 2\r\n\r\n{}", 100), vec![Ok(b"{}".to_vec())]);
         for cut in ["Content-Len", "Content-Length: 5\r\n", "Content-Length: 5\r\n\r\n{}"] {
             let got = frames(cut.as_bytes(), 100);
-            assert_eq!(got, vec![Err("input ended in the middle of a message".into())], "{cut:?}");
+            assert_eq!(
+                got,
+                vec![Err("input ended in the middle of a message".into())],
+                "{cut:?}"
+            );
         }
     }
 

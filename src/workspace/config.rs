@@ -346,7 +346,9 @@ fn check_inside_glob(key: &str, pattern: &str, shown: &str, text: &str) -> Resul
             text,
             locate(text, key, pattern),
             pattern.len(),
-            format!("`{key}` pattern `{pattern}` leaves the project: use a path relative to the config file, without `..`"),
+            format!(
+                "`{key}` pattern `{pattern}` leaves the project: use a path relative to the config file, without `..`"
+            ),
         ));
     }
     Ok(())
@@ -419,7 +421,8 @@ fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolv
         base.per_file.push((glob(g, &shown, &text)?, map.clone()));
     }
     for d in &file.rule_dirs {
-        base.rule_dirs.push(confined_path(project, &root, "rule-dirs", d, &shown, &text)?);
+        base.rule_dirs
+            .push(confined_path(project, &root, "rule-dirs", d, &shown, &text)?);
     }
     if let Some(b) = &file.baseline {
         base.baseline = Some(confined_path(project, &root, "baseline", b, &shown, &text)?);

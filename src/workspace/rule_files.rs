@@ -119,8 +119,10 @@ impl Walk<'_> {
                     && let Some(project) = self.project
                     && let Err(outside) = project.admit(&child)
                 {
-                    self.errors
-                        .push(error(&child, format!("rule file not read: it is a symlink and {outside}")));
+                    self.errors.push(error(
+                        &child,
+                        format!("rule file not read: it is a symlink and {outside}"),
+                    ));
                     continue;
                 }
                 self.file(&child)?;
@@ -138,13 +140,15 @@ impl Walk<'_> {
             }
         };
         if file.metadata().is_ok_and(|m| !m.is_file()) {
-            self.errors
-                .push(error(path, "not a regular file (a FIFO, socket or device); not read".into()));
+            self.errors.push(error(
+                path,
+                "not a regular file (a FIFO, socket or device); not read".into(),
+            ));
             return Ok(());
         }
         let left = self.limits.bytes.saturating_sub(self.bytes);
         let mut bytes = Vec::new();
-        if let Err(e) = file.by_ref().take(left + 1).read_to_end(&mut bytes) {
+        if let Err(e) = file.by_ref().take(left.saturating_add(1)).read_to_end(&mut bytes) {
             self.errors.push(error(path, format!("cannot read rule file: {e}")));
             return Ok(());
         }
