@@ -17,6 +17,8 @@ struct Peer {
     inbox: Receiver<Value>,
     seen: Vec<Value>,
     name: &'static str,
+    /// The server's working directory, removed when the peer is dropped.
+    dir: tempfile::TempDir,
 }
 
 fn read_frames(stdout: impl Read, tx: std::sync::mpsc::Sender<Value>) {
@@ -91,6 +93,7 @@ impl Peer {
             inbox,
             seen: Vec::new(),
             name,
+            dir,
         }
     }
 
@@ -305,4 +308,32 @@ fn stdin_closed_mid_frame_ends_the_server() {
         peer.report_peak();
         assert_eq!(peer.close_and_wait(), 1, "{name}");
     }
+}
+
+#[test]
+fn config_errors_sent_to_the_editor_show_nothing_outside_the_project() {
+    const CANARY: &str = "Zq9SECRETBYTES";
+    let mut peer = Peer::start("config extending a file outside the project", &[]);
+    let top = std::fs::canonicalize(peer.dir.path()).expect("canonical");
+    std::fs::create_dir_all(top.join("proj")).expect("mkdir");
+    std::fs::create_dir_all(top.join("outside")).expect("mkdir");
+    std::fs::write(top.join("outside/secret.yaml"), format!("root:{CANARY}:0:0\n")).expect("write");
+    std::fs::write(top.join("proj/.inboxlint.yaml"), "extends: ../outside/secret.yaml\n").expect("write");
+    peer.initialize();
+    let uri = format!("file://{}", top.join("proj/a.html").display());
+    peer.send(&notification("textDocument/didOpen", json!({"textDocument": {
+        "uri": uri, "languageId": "html", "version": 1, "text": "<p>x</p>",
+    }})));
+    let config_error = peer.wait_for("the config error", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"].as_str().is_some_and(|u| u.ends_with(".inboxlint.yaml"))
+    });
+    assert!(config_error.to_string().contains("outside the project root"), "{config_error}");
+    peer.wait_for("the document's diagnostics", |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
+    });
+    peer.still_serves(2);
+    let everything = format!("{config_error} {:?}", peer.seen);
+    assert!(!everything.contains(CANARY), "{everything}");
+    assert_eq!(peer.shutdown_and_exit(3), 0);
 }
