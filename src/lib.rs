@@ -6,6 +6,7 @@
 
 pub mod atomic_write;
 pub mod cli;
+pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod knowledge;
@@ -17,5 +18,6 @@ pub mod source;
 pub mod syntax;
 pub mod workspace;
 
+pub use diagnostic::{Diagnostic, Severity};
 pub use engine::Linter;
-pub use report::{Diagnostic, FileReport, Severity};
+pub use report::FileReport;

@@ -321,14 +321,22 @@ fn config_errors_sent_to_the_editor_show_nothing_outside_the_project() {
     std::fs::write(top.join("proj/.inboxlint.yaml"), "extends: ../outside/secret.yaml\n").expect("write");
     peer.initialize();
     let uri = format!("file://{}", top.join("proj/a.html").display());
-    peer.send(&notification("textDocument/didOpen", json!({"textDocument": {
-        "uri": uri, "languageId": "html", "version": 1, "text": "<p>x</p>",
-    }})));
+    peer.send(&notification(
+        "textDocument/didOpen",
+        json!({"textDocument": {
+            "uri": uri, "languageId": "html", "version": 1, "text": "<p>x</p>",
+        }}),
+    ));
     let config_error = peer.wait_for("the config error", |m| {
         m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"].as_str().is_some_and(|u| u.ends_with(".inboxlint.yaml"))
+            && m["params"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(".inboxlint.yaml"))
     });
-    assert!(config_error.to_string().contains("outside the project root"), "{config_error}");
+    assert!(
+        config_error.to_string().contains("outside the project root"),
+        "{config_error}"
+    );
     peer.wait_for("the document's diagnostics", |m| {
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
     });

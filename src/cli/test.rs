@@ -3,7 +3,7 @@
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::engine::examples::{ExampleFailure, check_rule};
-use crate::engine::{Linter, Overrides, Profile};
+use crate::engine::{LintSetup, Linter, Overrides};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::rules::{Rule, RuleSet, UserRules, load};
@@ -33,8 +33,8 @@ fn collect(args: &TestArgs) -> Result<UserRules, Vec<LoadError>> {
         config: args.config.clone(),
         ..Overrides::default()
     });
-    let profile = linter.profile_for(&PathBuf::from("inboxlint-test"))?;
-    let config_dirs = profile.config.rule_dirs.clone();
+    let setup = linter.setup_for(&PathBuf::from("inboxlint-test"))?;
+    let config_dirs = setup.config.rule_dirs.clone();
     let mut user = Vec::new();
     let mut dialects = Vec::new();
     let mut errors = Vec::new();
@@ -42,7 +42,7 @@ fn collect(args: &TestArgs) -> Result<UserRules, Vec<LoadError>> {
     // the command line are the user's own.
     let dirs = config_dirs
         .iter()
-        .map(|d| (d, Some(&profile.config.project)))
+        .map(|d| (d, Some(&setup.config.project)))
         .chain(args.paths.iter().map(|d| (d, None)));
     for (path, project) in dirs {
         if path.is_dir() {
@@ -113,7 +113,7 @@ pub fn run(args: TestArgs) -> u8 {
         ..Overrides::default()
     });
     // Examples run under the default config, so they mean the same in every project.
-    let profile = Profile {
+    let setup = LintSetup {
         config: Resolved::defaults(std::env::current_dir().unwrap_or_default()),
         knowledge,
         rules: Arc::new(RuleSet::new(rules.clone())),
@@ -129,7 +129,7 @@ pub fn run(args: TestArgs) -> u8 {
         if rule.invalid.is_empty() || rule.valid.is_empty() {
             problems.push("    needs at least one invalid and one valid example\n".into());
         }
-        problems.extend(check_rule(&linter, &profile, rule).iter().map(describe));
+        problems.extend(check_rule(&linter, &setup, rule).iter().map(describe));
         if !args.quiet || !problems.is_empty() {
             let _ = writeln!(
                 out,
