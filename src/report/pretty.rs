@@ -291,7 +291,7 @@ mod tests {
                     help: Some("a help text".into()),
                     url: Some("https://inboxlint.dev/rules/template/test".into()),
                     span: *span,
-                    labels: vec![Label::new(spans[(i + 3) % spans.len()], "related place")],
+                    labels: vec![crate::report::Label::new(spans[(i + 3) % spans.len()], "related place")],
                     fix: None,
                     suppressed: None,
                 };
