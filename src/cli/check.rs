@@ -255,9 +255,7 @@ pub fn run(args: CheckArgs) -> u8 {
         ));
     }
     let skipped = std::sync::atomic::AtomicUsize::new(0);
-    let show_progress = super::progress::wanted(std::io::stderr().is_terminal(), args.quiet, |k| {
-        std::env::var(k).ok()
-    });
+    let show_progress = super::progress::wanted(std::io::stderr().is_terminal(), args.quiet, |k| std::env::var(k).ok());
     let progress = super::progress::Progress::new(found.len(), show_progress);
     let linted: Vec<(FileReport, Option<FileInfo>)> = found
         .par_iter()
