@@ -93,7 +93,7 @@ fn run_step_annotates_summarises_and_writes_sarif() {
         step.summary
     );
     assert!(
-        step.summary.contains("| `templates/pii-tracking.html` | 3 | 2 | 0 |"),
+        step.summary.contains("| `templates/pii-tracking.html` | 2 | 3 | 0 |"),
         "{}",
         step.summary
     );
