@@ -274,7 +274,13 @@ fn promotion_by_the_primary_purpose_test() {
     // A receipt that sells: the fail-safe makes it marketing.
     let d = decide_html("<body><h1>Your receipt</h1><p>Use code SAVE20 for 20% off your next order!</p></body>");
     assert_eq!(d.class, MessageClass::Marketing, "{d:?}");
-    assert!(d.reason().starts_with("score"), "{}", d.reason());
+    assert!(d.promotional);
+    assert!(
+        d.reason()
+            .starts_with("promotional content makes it marketing whatever else it says (score -2): "),
+        "{}",
+        d.reason()
+    );
     assert!(d.reason().contains("(an offer)"), "{}", d.reason());
     let d = decide_html("<body><h1>Your receipt</h1><a href=\"https://x\">Shop now</a></body>");
     assert_eq!(d.class, MessageClass::Marketing, "{d:?}");
