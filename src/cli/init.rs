@@ -30,7 +30,7 @@ pub fn run(args: InitArgs) -> u8 {
     };
     let templates = decide_templates(&root);
     let text = STARTER.replacen(STARTER_CLASSES, &classes_section(&templates), 1);
-    match std::fs::write(&args.path, text) {
+    match crate::atomic_write::write(&args.path, text.as_bytes()) {
         Ok(()) => {
             println!("wrote {}", args.path.display());
             let undecided = templates.iter().filter(|t| t.class == MessageClass::Unknown).count();
