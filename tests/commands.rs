@@ -231,13 +231,23 @@ fn inferred_class_shows_in_json_and_explain_and_can_be_turned_off() {
         .output()
         .unwrap();
     let v = json_of(&out);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    let (promo, reset) = (&files[0], &files[1]);
+    assert_eq!(promo["path"], "emails/receipt-promo.html");
+    assert_eq!(promo["class"]["name"], "marketing");
+    assert_eq!(promo["class"]["source"], "inferred");
+    assert!(
+        promo["class"]["reason"].as_str().unwrap().starts_with(
+            "promotional content makes it marketing whatever else it says (score -2): the text says \"Use code\" (an offer) (-3)"
+        ),
+        "{promo}"
+    );
+    assert_eq!(reset["path"], "emails/reset.html");
     assert_eq!(
-        v["files"],
-        serde_json::json!([
-            {"path": "emails/receipt-promo.html", "kind": "html", "class": {"name": "marketing", "source": "default"}},
-            {"path": "emails/reset.html", "kind": "html", "class": {"name": "transactional", "source": "inferred",
-              "reason": "password reset: the title says \"Reset your password\" and nothing in it is promotional"}}
-        ])
+        reset["class"],
+        serde_json::json!({"name": "transactional", "source": "inferred",
+          "reason": "score +9: the title says \"Reset your password\" (password reset) (+4); the file name \"reset.html\" says \"reset\" (+3); the opening text says \"reset the password\" (password reset) (+2)"})
     );
     let rules_for = |path: &str| -> Vec<String> {
         v["diagnostics"]
@@ -257,7 +267,7 @@ fn inferred_class_shows_in_json_and_explain_and_can_be_turned_off() {
         .unwrap();
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("class:    transactional (inferred from password reset: the title says \"Reset your password\"")
+            .contains("class:    transactional (inferred from score +9: the title says \"Reset your password\"")
     );
 
     write(dir.path(), ".inboxlint.yaml", "infer-class: false\n");

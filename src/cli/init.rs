@@ -70,13 +70,13 @@ pub fn decide_templates(root: &Path) -> Vec<Decided> {
     let (found, _) = walk::discover(&[root.to_path_buf()], true, 1, &|p: &Path, _| is_message(p));
     let mut out = Vec::new();
     for f in found {
-        let Ok(profile) = linter.setup_for(&f.path) else {
+        let Ok(setup) = linter.setup_for(&f.path) else {
             continue;
         };
         let walk::Read::Text(text) = walk::read(&f.path, DEFAULT_MAX_FILE_SIZE, false) else {
             continue;
         };
-        let Some(linted) = linter.lint_file(&f.path, &text, &profile) else {
+        let Some(linted) = linter.lint_file(&f.path, &text, &setup) else {
             continue;
         };
         let ClassSource::Inferred { reason } = linted.class.source else {

@@ -61,6 +61,8 @@ pub struct Evidence {
 pub struct ClassDecision {
     pub class: MessageClass,
     pub evidence: Vec<Evidence>,
+    /// Real promotional content decided it: marketing whatever the rest of the score says.
+    pub promotional: bool,
 }
 
 impl ClassDecision {
@@ -78,7 +80,7 @@ impl ClassDecision {
                 .into();
         }
         let mut by_weight: Vec<&Evidence> = self.evidence.iter().collect();
-        // The evidence that decided comes first: promotion for a vetoed message, else the
+        // The evidence that decided comes first: promotion for a promotional message, else the
         // heaviest, in the decided direction.
         let toward = match self.class {
             MessageClass::Transactional => 1,
@@ -87,7 +89,7 @@ impl ClassDecision {
         };
         by_weight.sort_by_key(|e| {
             (
-                std::cmp::Reverse(e.kind == EvidenceKind::Promotion && toward < 0),
+                std::cmp::Reverse(e.kind == EvidenceKind::Promotion && self.promotional),
                 std::cmp::Reverse(e.weight.signum() == toward),
                 std::cmp::Reverse(e.weight.abs()),
             )
@@ -103,7 +105,15 @@ impl ClassDecision {
         } else {
             String::new()
         };
-        format!("score {:+}: {}{more}", self.score(), parts.join("; "))
+        if self.promotional {
+            format!(
+                "promotional content makes it marketing whatever else it says (score {:+}): {}{more}",
+                self.score(),
+                parts.join("; ")
+            )
+        } else {
+            format!("score {:+}: {}{more}", self.score(), parts.join("; "))
+        }
     }
 }
 
@@ -116,6 +126,7 @@ pub fn decide(doc: &Document, path: &Path, esp: &[String], knowledge: &Knowledge
         return ClassDecision {
             class: MessageClass::Marketing,
             evidence: Vec::new(),
+            promotional: false,
         };
     }
     let lexicon = &knowledge.class;
@@ -130,14 +141,19 @@ pub fn decide(doc: &Document, path: &Path, esp: &[String], knowledge: &Knowledge
     evidence.extend(promotion);
     let score: i32 = evidence.iter().map(|e| e.weight).sum();
     let thresholds = lexicon.decision;
-    let class = if promoted >= thresholds.promotion || score <= thresholds.marketing {
+    let promotional = promoted >= thresholds.promotion;
+    let class = if promotional || score <= thresholds.marketing {
         MessageClass::Marketing
     } else if score >= thresholds.transactional {
         MessageClass::Transactional
     } else {
         MessageClass::Unknown
     };
-    ClassDecision { class, evidence }
+    ClassDecision {
+        class,
+        evidence,
+        promotional,
+    }
 }
 
 #[cfg(test)]

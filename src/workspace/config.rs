@@ -504,10 +504,10 @@ exclude:
   - "dist/"
 # Your registered postal address, so templates can be checked for it.
 # address: "2261 Market Street #4109, San Francisco, CA 94114"
-# Severities by rule id or group: error, warning, info or off.
-rules:
-  # template: warning
-  # security/insecure-link: off
+# Severities by rule id or group: error, warning, info or off, e.g.
+#   template: warning
+#   security/insecure-link: off
+rules: {}
 # Your own rules (YAML files, same format as the built-in ones).
 # rule-dirs: [".inboxlint/rules"]
 "#;

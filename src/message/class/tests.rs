@@ -1,12 +1,12 @@
 use super::*;
-use crate::document::Format;
+use crate::document::SourceFormat;
 
 fn decide_at(path: &str, html: &str) -> ClassDecision {
     decide_with(path, html, &[])
 }
 
 /// The facts the engine would build, from the layers below this one.
-fn parse(text: &str, kind: FileKind, format: Format, k: &Knowledge) -> Document {
+fn parse(text: &str, kind: FileKind, format: SourceFormat, k: &Knowledge) -> Document {
     let mut doc = Document::new(kind, format, text.len());
     let masked = crate::syntax::merge_tags::scan_and_mask(text, k);
     crate::syntax::html::parse(text, &masked.text, masked.tags, &mut doc);
@@ -16,11 +16,11 @@ fn parse(text: &str, kind: FileKind, format: Format, k: &Knowledge) -> Document 
 fn decide_with(path: &str, html: &str, esp: &[&str]) -> ClassDecision {
     let k = Knowledge::builtin().expect("knowledge");
     let format = if path.ends_with(".mjml") {
-        Format::Mjml
+        SourceFormat::Mjml
     } else {
-        Format::Html
+        SourceFormat::Html
     };
-    let kind = if format == Format::Mjml {
+    let kind = if format == SourceFormat::Mjml {
         FileKind::Mjml
     } else {
         FileKind::Html
@@ -274,7 +274,13 @@ fn promotion_by_the_primary_purpose_test() {
     // A receipt that sells: the fail-safe makes it marketing.
     let d = decide_html("<body><h1>Your receipt</h1><p>Use code SAVE20 for 20% off your next order!</p></body>");
     assert_eq!(d.class, MessageClass::Marketing, "{d:?}");
-    assert!(d.reason().starts_with("score"), "{}", d.reason());
+    assert!(d.promotional);
+    assert!(
+        d.reason()
+            .starts_with("promotional content makes it marketing whatever else it says (score -2): "),
+        "{}",
+        d.reason()
+    );
     assert!(d.reason().contains("(an offer)"), "{}", d.reason());
     let d = decide_html("<body><h1>Your receipt</h1><a href=\"https://x\">Shop now</a></body>");
     assert_eq!(d.class, MessageClass::Marketing, "{d:?}");
@@ -341,7 +347,7 @@ fn reasons_are_one_line_and_name_the_evidence() {
     assert!(reason.ends_with("more"), "{reason}");
     // Configs and schemas have no message class to infer.
     let k = Knowledge::builtin().expect("knowledge");
-    let doc = Document::new(FileKind::Config, Format::Yaml, 0);
+    let doc = Document::new(FileKind::Config, SourceFormat::Yaml, 0);
     assert_eq!(
         decide(&doc, Path::new("reset.yaml"), &[], &k).class,
         MessageClass::Marketing
