@@ -298,6 +298,9 @@ struct Comparison {
     classes: BTreeMap<(&'static str, String), usize>,
 }
 
+/// Precision and recall count a rule on a file as found whatever its severity and count; a
+/// wrong severity or count is a disagreement of its own. The class is measured, not asserted:
+/// a misjudged class shows up as wrong findings anyway.
 fn compare(name: &str, exp: &Expectations, run: &Run, into: &mut Comparison) {
     let mut found: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for f in &run.findings {
