@@ -37,7 +37,7 @@ pub fn classify(path: &Path) -> Option<(FileKind, SourceFormat)> {
     }
     // Blade views are HTML templates; other PHP is code, not a template.
     if name.ends_with(".blade.php") {
-        return Some((FileKind::Html, Format::Html));
+        return Some((FileKind::Html, SourceFormat::Html));
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {
