@@ -73,6 +73,13 @@ enum Found {
     Disk(PathBuf, String),
 }
 
+/// One file's references, resolved in parallel with the others'.
+struct Resolution {
+    node: usize,
+    links: Vec<Option<Found>>,
+    implicit: Option<(String, Found)>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Node {
     pub path: PathBuf,
@@ -155,6 +162,7 @@ impl IncludeGraph {
     pub fn update(&mut self, path: &Path, text: &str, read: &Reader<'_>) {
         let p = normalize(path);
         let defines_before = self.define_names();
+        let is_new = !self.index.by_path.contains_key(&p);
         let i = match self.index.by_path.get(&p) {
             Some(&i) => {
                 self.unindex_defines(i);
@@ -165,11 +173,12 @@ impl IncludeGraph {
             None => self.add_node(new_node(p, text.to_string(), true)),
         };
         let mut again: Vec<usize> = vec![i];
-        // A new file may be what a missing reference was looking for; new Go defines change
-        // what calls resolve to.
+        // A new file may be what a missing reference was looking for (an edit to a known one
+        // cannot be, so typing does not re-read candidates); new Go defines change what calls
+        // resolve to.
         let defines_changed = defines_before != self.define_names();
         for (j, n) in self.nodes.iter().enumerate() {
-            let missing = n.links.iter().any(|l| matches!(l, Some(Link::Missing(_))));
+            let missing = is_new && n.links.iter().any(|l| matches!(l, Some(Link::Missing(_))));
             if j != i && (missing || (defines_changed && n.language == Language::Go)) {
                 again.push(j);
             }
@@ -236,7 +245,7 @@ impl IncludeGraph {
             if pending.is_empty() {
                 break;
             }
-            let results: Vec<(usize, Vec<Option<Found>>, Option<(String, Found)>)> = pending
+            let results: Vec<Resolution> = pending
                 .par_iter()
                 .map(|&i| {
                     let n = &self.nodes[i];
@@ -246,11 +255,21 @@ impl IncludeGraph {
                         .iter()
                         .map(|d| d.is_reference().then(|| self.resolve_directive(&n.path, d, Some(read))))
                         .collect();
-                    (i, links, self.rails_layout(&n.path, n.language, &n.scan, Some(read)))
+                    let implicit = self.rails_layout(&n.path, n.language, &n.scan, Some(read));
+                    Resolution {
+                        node: i,
+                        links,
+                        implicit,
+                    }
                 })
                 .collect();
             pending = Vec::new();
-            for (i, links, implicit) in results {
+            for Resolution {
+                node: i,
+                links,
+                implicit,
+            } in results
+            {
                 let links = links
                     .into_iter()
                     .map(|f| f.map(|f| self.settle(f, &mut pending)))

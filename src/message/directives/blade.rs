@@ -42,16 +42,16 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
             if text[at + len..c].trim() == "$slot" {
                 out.push(directive(Span::new(at, c + len), DirectiveKind::Slot));
             }
-        } else if rest.starts_with('@') {
+        } else if let Some(directive_name) = rest.strip_prefix('@') {
             if lex::word_before(text, at) || rest.starts_with("@@") {
                 // `@@include` is an escaped `@include`: skip both.
                 i = at + if rest.starts_with("@@") { 2 } else { 1 };
                 continue;
             }
-            let name_len = rest[1..]
+            let name_len = directive_name
                 .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .unwrap_or(rest.len() - 1);
-            let name = &rest[1..1 + name_len];
+                .unwrap_or(directive_name.len());
+            let name = &directive_name[..name_len];
             let after = at + 1 + name_len;
             i = after;
             if name == "verbatim" {
