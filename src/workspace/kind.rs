@@ -1,7 +1,7 @@
 //! What kind of file a path is: by extension, for JSON by content, and for a bare `.txt` by
 //! what surrounds it (an HTML part of the same name beside it, or a mail directory).
 
-use crate::document::{FileKind, Format};
+use crate::document::{FileKind, SourceFormat};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -145,7 +145,7 @@ pub fn part_name(file_name: &str) -> Option<PartName> {
 
 /// Kind and format from the file name alone; JSON is refined by content (JSON Schema → schema).
 /// A bare `.txt`/`.text` file is not decided here: see [`bare_text_part`].
-pub fn classify(path: &Path) -> Option<(FileKind, Format)> {
+pub fn classify(path: &Path) -> Option<(FileKind, SourceFormat)> {
     let mut name = lower_name(path)?;
     // `config.toml.sample`, `docker-compose.yml.example`: samples are what users copy to prod.
     for suffix in [".sample", ".example", ".dist"] {
@@ -156,7 +156,7 @@ pub fn classify(path: &Path) -> Option<(FileKind, Format)> {
         }
     }
     if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
-        return Some((FileKind::Config, Format::Env));
+        return Some((FileKind::Config, SourceFormat::Env));
     }
     let (rest, ext) = name.rsplit_once('.')?;
     // `x.text.erb`, `x.txt.j2`: a template that renders plain text is a text part by its name.
@@ -164,29 +164,29 @@ pub fn classify(path: &Path) -> Option<(FileKind, Format)> {
         && let Some((_, inner)) = rest.rsplit_once('.')
         && TEXT_EXTS.contains(&inner)
     {
-        return part_name(&name).map(|_| (FileKind::Text, Format::Text));
+        return part_name(&name).map(|_| (FileKind::Text, SourceFormat::Text));
     }
     Some(match ext {
-        e if HTML_EXTS.contains(&e) => (FileKind::Html, Format::Html),
-        "mjml" => (FileKind::Mjml, Format::Mjml),
-        "yaml" | "yml" => (FileKind::Config, Format::Yaml),
-        "json" => (FileKind::Config, Format::Json),
-        "toml" => (FileKind::Config, Format::Toml),
-        "ini" | "cnf" => (FileKind::Config, Format::Ini),
-        "sql" => (FileKind::Schema, Format::Sql),
-        "prisma" => (FileKind::Schema, Format::Prisma),
+        e if HTML_EXTS.contains(&e) => (FileKind::Html, SourceFormat::Html),
+        "mjml" => (FileKind::Mjml, SourceFormat::Mjml),
+        "yaml" | "yml" => (FileKind::Config, SourceFormat::Yaml),
+        "json" => (FileKind::Config, SourceFormat::Json),
+        "toml" => (FileKind::Config, SourceFormat::Toml),
+        "ini" | "cnf" => (FileKind::Config, SourceFormat::Ini),
+        "sql" => (FileKind::Schema, SourceFormat::Sql),
+        "prisma" => (FileKind::Schema, SourceFormat::Prisma),
         _ => return None,
     })
 }
 
 /// The format a forced kind implies for a path whose extension says nothing.
-pub fn default_format(kind: FileKind, path: &Path) -> Format {
+pub fn default_format(kind: FileKind, path: &Path) -> SourceFormat {
     classify(path).map(|(_, f)| f).unwrap_or(match kind {
-        FileKind::Html => Format::Html,
-        FileKind::Mjml => Format::Mjml,
-        FileKind::Text => Format::Text,
-        FileKind::Config => Format::Yaml,
-        FileKind::Schema => Format::Sql,
+        FileKind::Html => SourceFormat::Html,
+        FileKind::Mjml => SourceFormat::Mjml,
+        FileKind::Text => SourceFormat::Text,
+        FileKind::Config => SourceFormat::Yaml,
+        FileKind::Schema => SourceFormat::Sql,
     })
 }
 
@@ -329,9 +329,9 @@ mod tests {
     #[test]
     fn samples_are_their_underlying_kind() {
         let k = |p: &str| classify(Path::new(p)).map(|(_, f)| f);
-        assert_eq!(k("config.toml.sample"), Some(Format::Toml));
-        assert_eq!(k(".env.example"), Some(Format::Env));
-        assert_eq!(k("docker-compose.yml.dist"), Some(Format::Yaml));
+        assert_eq!(k("config.toml.sample"), Some(SourceFormat::Toml));
+        assert_eq!(k(".env.example"), Some(SourceFormat::Env));
+        assert_eq!(k("docker-compose.yml.dist"), Some(SourceFormat::Yaml));
         assert_eq!(k("README.example"), None);
     }
 
@@ -348,11 +348,11 @@ mod tests {
             "welcome.text.mustache",
             "Welcome.TXT.Jinja2",
         ] {
-            assert_eq!(k(p), Some((FileKind::Text, Format::Text)), "{p}");
+            assert_eq!(k(p), Some((FileKind::Text, SourceFormat::Text)), "{p}");
         }
         // Their HTML siblings stay HTML.
-        assert_eq!(k("welcome.html.erb"), Some((FileKind::Html, Format::Html)));
-        assert_eq!(k("welcome.hbs"), Some((FileKind::Html, Format::Html)));
+        assert_eq!(k("welcome.html.erb"), Some((FileKind::Html, SourceFormat::Html)));
+        assert_eq!(k("welcome.hbs"), Some((FileKind::Html, SourceFormat::Html)));
         // A rendered project document is not mail, whatever template language renders it.
         assert_eq!(k("roles/web/templates/robots.txt.j2"), None);
         assert_eq!(k("requirements.txt.j2"), None);
@@ -402,7 +402,7 @@ mod tests {
         assert_eq!(ev("emails/partials/text.hbs", &["button.hbs", "text.hbs"]), None);
         assert_eq!(
             classify(Path::new("emails/partials/text.hbs")),
-            Some((FileKind::Html, Format::Html))
+            Some((FileKind::Html, SourceFormat::Html))
         );
     }
 
