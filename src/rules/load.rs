@@ -3,10 +3,10 @@
 use super::compiled::*;
 use super::schema::*;
 use super::selector::Selector;
-use crate::diagnostic::Severity;
 use crate::document::{FileKind, SourceFormat};
 use crate::knowledge::yaml::{self, LoadError};
 use crate::lazy_regex::LazyRegex;
+use crate::report::Severity;
 
 pub const GROUPS: &[&str] = &[
     "canspam",

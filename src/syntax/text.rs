@@ -277,13 +277,13 @@ fn lines(text: &str, comments: &[Span]) -> Vec<TextRun> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{FileKind, Format, Role};
+    use crate::document::{FileKind, Role, SourceFormat};
     use crate::knowledge::Knowledge;
     use crate::syntax::merge_tags;
 
     fn doc(src: &str) -> Document {
         let k = Knowledge::builtin().expect("knowledge");
-        let mut d = Document::new(FileKind::Text, Format::Text, src.len());
+        let mut d = Document::new(FileKind::Text, SourceFormat::Text, src.len());
         parse(src, merge_tags::scan(src, &k), &mut d);
         assert_eq!(d.bad_span(src), None);
         d
