@@ -259,7 +259,10 @@ fn pre_commit_hooks_read_what_inboxlint_reads() {
     assert_eq!(mirror.len(), 1);
     assert_eq!(mirror[0]["id"], "inboxlint");
     assert_eq!(mirror[0]["language"], "python");
-    assert_eq!(mirror[0]["files"], hooks[0]["files"], "the mirror's filter is the main repository's");
+    assert_eq!(
+        mirror[0]["files"], hooks[0]["files"],
+        "the mirror's filter is the main repository's"
+    );
     let pyproject = std::fs::read_to_string(root().join("precommit-mirror/pyproject.toml")).expect("pyproject");
     assert!(
         pyproject.contains(&format!("\"inboxlint=={}\"", env!("CARGO_PKG_VERSION"))),

@@ -35,7 +35,11 @@ fn completions_are_valid_scripts_for_each_shell() {
     }
     let file = tempfile::NamedTempFile::new().expect("tmp");
     std::fs::write(file.path(), &script).expect("write");
-    let syntax = std::process::Command::new("bash").arg("-n").arg(file.path()).output().expect("bash");
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(file.path())
+        .output()
+        .expect("bash");
     assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
 
     for (shell, marker) in [
@@ -57,14 +61,26 @@ fn man_page_documents_every_command() {
     let out = inboxlint().arg("man").output().expect("runs");
     assert!(out.status.success());
     let page = stdout(&out);
-    assert!(page.starts_with(".ie \\n(.g .ds Aq \\(aq"), "roff: {}", &page[..page.len().min(200)]);
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq \\(aq"),
+        "roff: {}",
+        &page[..page.len().min(200)]
+    );
     assert!(page.contains(".TH inboxlint 1"), "{page}");
-    for cmd in ["inboxlint\\-check(1)", "inboxlint\\-completions(1)", "inboxlint\\-lsp(1)"] {
+    for cmd in [
+        "inboxlint\\-check(1)",
+        "inboxlint\\-completions(1)",
+        "inboxlint\\-lsp(1)",
+    ] {
         assert!(page.contains(cmd), "{cmd} in SEE ALSO: {page}");
     }
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = inboxlint().args(["man", "--dir"]).arg(dir.path().join("man1")).output().expect("runs");
+    let out = inboxlint()
+        .args(["man", "--dir"])
+        .arg(dir.path().join("man1"))
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let check = std::fs::read_to_string(dir.path().join("man1/inboxlint-check.1")).expect("check page");
     assert!(check.contains("\\-\\-statistics"), "{check}");
@@ -76,7 +92,14 @@ fn output_file_takes_the_report_and_keeps_the_exit_code() {
     let dir = project();
     let out = inboxlint()
         .current_dir(dir.path())
-        .args(["check", "--format", "json", "--output-file", "reports/lint.json", "a.html"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--output-file",
+            "reports/lint.json",
+            "a.html",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1), "findings still fail the run");
@@ -129,9 +152,14 @@ fn statistics_count_findings_per_rule() {
     let v: serde_json::Value = serde_json::from_slice(&full.stdout).expect("json");
     let mut expected: std::collections::BTreeMap<String, usize> = Default::default();
     for d in v["diagnostics"].as_array().expect("diagnostics") {
-        *expected.entry(d["rule"].as_str().expect("rule").to_string()).or_default() += 1;
+        *expected
+            .entry(d["rule"].as_str().expect("rule").to_string())
+            .or_default() += 1;
     }
-    assert!(expected.values().any(|&n| n == 2), "both files share findings: {expected:?}");
+    assert!(
+        expected.values().any(|&n| n == 2),
+        "both files share findings: {expected:?}"
+    );
 
     let out = inboxlint()
         .current_dir(dir.path())
@@ -212,5 +240,8 @@ fn progress_bar_only_on_a_terminal_outside_ci() {
         .args(["check", "."])
         .output()
         .expect("runs");
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("linting "), "never when piped");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("linting "),
+        "never when piped"
+    );
 }

@@ -13,8 +13,23 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_inboxlint")
+/// The test build without its debug info (161 MB -> 17 MB), so packing it takes seconds like a
+/// release binary would; the unstripped build where `strip` is missing.
+fn bin() -> &'static Path {
+    static STRIPPED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    STRIPPED.get_or_init(|| {
+        let full = PathBuf::from(env!("CARGO_BIN_EXE_inboxlint"));
+        let dir = std::env::temp_dir().join(format!("inboxlint-dist-test-{}", std::process::id()));
+        let stripped = dir.join("inboxlint");
+        let ok = std::fs::create_dir_all(&dir).is_ok()
+            && Command::new("strip")
+                .arg("-o")
+                .arg(&stripped)
+                .arg(&full)
+                .status()
+                .is_ok_and(|s| s.success());
+        if ok { stripped } else { full }
+    })
 }
 
 fn have(tool: &str) -> bool {
@@ -42,7 +57,10 @@ fn text(out: &Output) -> String {
 fn dist(target: &str, out: &Path) -> PathBuf {
     let run = Command::new("bash")
         .arg(root().join("scripts/dist.sh"))
-        .args(["--target", target, "--bin", bin(), "--out"])
+        .env("DIST_GZIP_LEVEL", "1")
+        .args(["--target", target, "--bin"])
+        .arg(bin())
+        .arg("--out")
         .arg(out)
         .output()
         .expect("bash runs");
@@ -69,7 +87,11 @@ fn dist_archive_holds_binary_completions_and_man_pages() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     let archive = dist("x86_64-unknown-linux-musl", tmp.path());
-    assert!(archive.ends_with("inboxlint-x86_64-unknown-linux-musl.tar.gz"), "{}", archive.display());
+    assert!(
+        archive.ends_with("inboxlint-x86_64-unknown-linux-musl.tar.gz"),
+        "{}",
+        archive.display()
+    );
     let list = Command::new("tar").arg("tzf").arg(&archive).output().expect("tar");
     let list = String::from_utf8_lossy(&list.stdout);
     for entry in [
@@ -85,14 +107,17 @@ fn dist_archive_holds_binary_completions_and_man_pages() {
     }
     let sum = sha256(&archive);
     let checksums = std::fs::read_to_string(tmp.path().join("checksums.txt")).expect("checksums.txt");
-    assert_eq!(checksums, format!("{sum}  inboxlint-x86_64-unknown-linux-musl.tar.gz\n"));
-    let own = std::fs::read_to_string(tmp.path().join("inboxlint-x86_64-unknown-linux-musl.tar.gz.sha256"))
-        .expect(".sha256");
+    assert_eq!(
+        checksums,
+        format!("{sum}  inboxlint-x86_64-unknown-linux-musl.tar.gz\n")
+    );
+    let own =
+        std::fs::read_to_string(tmp.path().join("inboxlint-x86_64-unknown-linux-musl.tar.gz.sha256")).expect(".sha256");
     assert_eq!(own, checksums);
 
     // cargo binstall finds the same archive and the binary inside it.
-    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml"))
-        .expect("toml");
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml")).expect("toml");
     let binstall = &manifest["package"]["metadata"]["binstall"];
     let fill = |template: &str| {
         template
@@ -115,7 +140,10 @@ fn dist_archive_holds_binary_completions_and_man_pages() {
     let bin_dir = fill(binstall["bin-dir"].as_str().expect("bin-dir"));
     assert!(list.lines().any(|l| l == bin_dir), "{bin_dir} in the archive");
     assert_eq!(binstall["pkg-fmt"].as_str(), Some("tgz"));
-    assert_eq!(binstall["overrides"]["x86_64-pc-windows-msvc"]["pkg-fmt"].as_str(), Some("zip"));
+    assert_eq!(
+        binstall["overrides"]["x86_64-pc-windows-msvc"]["pkg-fmt"].as_str(),
+        Some("zip")
+    );
 
     // A second target joins the same checksums.txt, sorted by name.
     dist("aarch64-apple-darwin", tmp.path());
@@ -123,7 +151,10 @@ fn dist_archive_holds_binary_completions_and_man_pages() {
     let names: Vec<&str> = checksums.lines().filter_map(|l| l.split("  ").nth(1)).collect();
     assert_eq!(
         names,
-        ["inboxlint-aarch64-apple-darwin.tar.gz", "inboxlint-x86_64-unknown-linux-musl.tar.gz"]
+        [
+            "inboxlint-aarch64-apple-darwin.tar.gz",
+            "inboxlint-x86_64-unknown-linux-musl.tar.gz"
+        ]
     );
 }
 
@@ -144,7 +175,9 @@ impl Server {
             .expect("python3 starts");
         let stdout = child.stdout.take().expect("piped");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("server prints its address");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("server prints its address");
         // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
         let port = line
             .split_whitespace()
@@ -200,10 +233,19 @@ fn action_installs_the_verified_archive_then_reuses_the_cache() {
     let out = install(&server.url, &root_dir, &[]);
     let log = text(&out);
     assert!(out.status.success(), "{log}");
-    assert!(log.contains("inboxlint-x86_64-unknown-linux-musl.tar.gz SHA-256 "), "{log}");
+    assert!(
+        log.contains("inboxlint-x86_64-unknown-linux-musl.tar.gz SHA-256 "),
+        "{log}"
+    );
     assert!(log.contains("matches checksums.txt"), "{log}");
-    assert!(log.contains(&format!("installed inboxlint {}", env!("CARGO_PKG_VERSION"))), "{log}");
-    assert!(root_dir.join("share/man/man1/inboxlint.1").is_file(), "man pages come along");
+    assert!(
+        log.contains(&format!("installed inboxlint {}", env!("CARGO_PKG_VERSION"))),
+        "{log}"
+    );
+    assert!(
+        root_dir.join("share/man/man1/inboxlint.1").is_file(),
+        "man pages come along"
+    );
 
     // The installed binary is the one packaged: it lints.
     let work = tempfile::tempdir().expect("tempdir");
@@ -214,7 +256,11 @@ fn action_installs_the_verified_archive_then_reuses_the_cache() {
         .output()
         .expect("installed binary runs");
     assert_eq!(lint.status.code(), Some(1), "{}", text(&lint));
-    assert!(String::from_utf8_lossy(&lint.stdout).contains("privacy/pii-in-url"), "{}", text(&lint));
+    assert!(
+        String::from_utf8_lossy(&lint.stdout).contains("privacy/pii-in-url"),
+        "{}",
+        text(&lint)
+    );
 
     // What actions/cache restores is used as is, without touching the network.
     drop(server);
@@ -253,7 +299,10 @@ fn action_refuses_a_tampered_archive() {
         annotation.contains("SHA-256 mismatch for inboxlint-x86_64-unknown-linux-musl.tar.gz"),
         "{annotation}"
     );
-    assert!(annotation.contains(&format!("the download is {}", sha256(&archive))), "{annotation}");
+    assert!(
+        annotation.contains(&format!("the download is {}", sha256(&archive))),
+        "{annotation}"
+    );
     assert!(annotation.contains("nothing from it ran"), "{annotation}");
     assert!(!root_dir.join("bin/inboxlint").exists(), "nothing installed");
 }
@@ -287,17 +336,36 @@ fn action_names_the_platforms_a_release_has() {
     let out = install(
         &server.url,
         &root_dir,
-        &[("RUNNER_ARCH", "ARM64"), ("CARGO_FALLBACK", "true"), ("PATH", "/usr/bin:/bin")],
+        &[
+            ("RUNNER_ARCH", "ARM64"),
+            ("CARGO_FALLBACK", "true"),
+            ("PATH", "/usr/bin:/bin"),
+        ],
     );
     let log = text(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");
-    assert!(log.contains("cargo is not installed to build inboxlint instead"), "{log}");
+    assert!(
+        log.contains("cargo is not installed to build inboxlint instead"),
+        "{log}"
+    );
 
-    let out = install(&server.url, &root_dir, &[("RUNNER_ARCH", "ARM64"), ("CARGO_FALLBACK", "maybe")]);
-    assert!(text(&out).contains("cargo-fallback must be true or false"), "{}", text(&out));
+    let out = install(
+        &server.url,
+        &root_dir,
+        &[("RUNNER_ARCH", "ARM64"), ("CARGO_FALLBACK", "maybe")],
+    );
+    assert!(
+        text(&out).contains("cargo-fallback must be true or false"),
+        "{}",
+        text(&out)
+    );
 
     // A version that was never released: the checksums file is not there.
-    let out = install(&server.url, &root_dir, &[("INBOXLINT_RELEASE_URL", &format!("{}/nope", server.url))]);
+    let out = install(
+        &server.url,
+        &root_dir,
+        &[("INBOXLINT_RELEASE_URL", &format!("{}/nope", server.url))],
+    );
     let log = text(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");
     assert!(log.contains("cannot download"), "{log}");
@@ -315,7 +383,7 @@ fn npm_launcher_runs_the_platform_package() {
         .arg(root().join("scripts/npm-stage.sh"))
         .arg("--out")
         .arg(&stage)
-        .arg(format!("linux-x64={}", bin()))
+        .arg(format!("linux-x64={}", bin().display()))
         .output()
         .expect("bash");
     assert!(run.status.success(), "{}", text(&run));
@@ -332,7 +400,11 @@ fn npm_launcher_runs_the_platform_package() {
     }
     let project = tmp.path().join("project");
     std::fs::create_dir(&project).expect("mkdir");
-    std::fs::write(project.join("package.json"), "{\"name\": \"scratch\", \"private\": true}\n").expect("write");
+    std::fs::write(
+        project.join("package.json"),
+        "{\"name\": \"scratch\", \"private\": true}\n",
+    )
+    .expect("write");
     // --offline: the other platforms' optional packages are skipped, not fetched.
     let add = Command::new("npm")
         .args(["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error"])
@@ -350,11 +422,19 @@ fn npm_launcher_runs_the_platform_package() {
         .output()
         .expect("launcher runs");
     assert_eq!(lint.status.code(), Some(1), "exit code passes through: {}", text(&lint));
-    assert!(String::from_utf8_lossy(&lint.stdout).contains("privacy/pii-in-url"), "{}", text(&lint));
+    assert!(
+        String::from_utf8_lossy(&lint.stdout).contains("privacy/pii-in-url"),
+        "{}",
+        text(&lint)
+    );
 
     // Without the platform package the launcher says what is missing.
     std::fs::remove_dir_all(project.join("node_modules/@inboxlint")).expect("rm");
-    let lint = Command::new(&launcher).arg("--version").current_dir(&project).output().expect("runs");
+    let lint = Command::new(&launcher)
+        .arg("--version")
+        .current_dir(&project)
+        .output()
+        .expect("runs");
     assert_eq!(lint.status.code(), Some(2), "{}", text(&lint));
     assert!(
         String::from_utf8_lossy(&lint.stderr).contains("@inboxlint/cli-linux-x64"),

@@ -13,7 +13,9 @@ fn root() -> PathBuf {
 fn editor_blocks() -> Vec<(String, String)> {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
     let start = readme.find("\n## Editor\n").expect("an Editor section");
-    let end = readme[start + 1..].find("\n## ").map_or(readme.len(), |e| start + 1 + e);
+    let end = readme[start + 1..]
+        .find("\n## ")
+        .map_or(readme.len(), |e| start + 1 + e);
     let mut blocks = Vec::new();
     let mut lines = readme[start..end].lines();
     while let Some(line) = lines.next() {
@@ -26,7 +28,11 @@ fn editor_blocks() -> Vec<(String, String)> {
 }
 
 fn blocks_of(lang: &str) -> Vec<String> {
-    editor_blocks().into_iter().filter(|(l, _)| l == lang).map(|(_, b)| b).collect()
+    editor_blocks()
+        .into_iter()
+        .filter(|(l, _)| l == lang)
+        .map(|(_, b)| b)
+        .collect()
 }
 
 #[test]
@@ -58,7 +64,10 @@ fn every_block_starts_the_language_server() {
         .expect("Zed extension.toml block");
     assert!(zed["language_servers"].get("inboxlint").is_some());
     let rust = blocks_of("rust");
-    assert!(rust.iter().any(|b| b.contains(r#"args: vec!["lsp".into()]"#)), "Zed command");
+    assert!(
+        rust.iter().any(|b| b.contains(r#"args: vec!["lsp".into()]"#)),
+        "Zed command"
+    );
 
     let sh = blocks_of("sh");
     assert!(sh.iter().any(|b| b.contains("code --install-extension inboxlint.vsix")));
@@ -109,7 +118,10 @@ fn vscode_extension_selects_the_kinds_inboxlint_reads() {
 #[test]
 fn jetbrains_template_is_the_readme_block() {
     let template = std::fs::read_to_string(root().join("editors/jetbrains/template.json")).expect("template");
-    assert!(blocks_of("json").contains(&template), "README shows editors/jetbrains/template.json verbatim");
+    assert!(
+        blocks_of("json").contains(&template),
+        "README shows editors/jetbrains/template.json verbatim"
+    );
     let v: serde_json::Value = serde_json::from_str(&template).expect("JSON");
     assert_eq!(v["programArgs"]["default"], "inboxlint lsp");
     for mapping in v["fileTypeMappings"].as_array().expect("mappings") {

@@ -2,7 +2,7 @@
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::engine::guard;
-use crate::engine::{FileOutcome, Input, LintedFile, Linter, Overrides};
+use crate::engine::{CheckedFile, FileOutcome, Input, Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
 use crate::report::json::FileInfo;
 use crate::report::{self, Diagnostic, FileReport, RenderOptions, Severity, Summary};
@@ -110,7 +110,7 @@ fn problem_report(path: String, rule: &str, message: String) -> FileReport {
 /// Renderers read the source only to place and show findings, and the reports are all held
 /// until the run is sorted and printed: keep just the lines around what they will read
 /// (nothing of a clean file but its marker) and let the text go now.
-fn into_report(shown: String, linted: LintedFile<'_>) -> (FileReport, Option<FileInfo>) {
+fn into_report(shown: String, linted: CheckedFile<'_>) -> (FileReport, Option<FileInfo>) {
     let marker = linted.marker();
     let keep = linted.diagnostics.iter().flat_map(Diagnostic::source_extents);
     let source = SourceText::excerpt(linted.text.into_owned(), keep.chain(marker));
@@ -137,14 +137,14 @@ fn write_output_file(file: &Path, out: &str) -> std::io::Result<()> {
 
 pub fn run(args: CheckArgs) -> u8 {
     let format = match args.format.as_deref() {
-        Some(f) => match f.parse::<report::Format>() {
+        Some(f) => match f.parse::<report::OutputFormat>() {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_ERROR;
             }
         },
-        None => report::Format::Pretty,
+        None => report::OutputFormat::Pretty,
     };
     if let Some(profiles) = &args.profile {
         for p in profiles {
@@ -242,9 +242,7 @@ pub fn run(args: CheckArgs) -> u8 {
         ));
     }
     let skipped = std::sync::atomic::AtomicUsize::new(0);
-    let show_progress = super::progress::wanted(std::io::stderr().is_terminal(), args.quiet, |k| {
-        std::env::var(k).ok()
-    });
+    let show_progress = super::progress::wanted(std::io::stderr().is_terminal(), args.quiet, |k| std::env::var(k).ok());
     let progress = super::progress::Progress::new(found.len(), show_progress);
     let linted: Vec<(FileReport, Option<FileInfo>)> = found
         .par_iter()
@@ -308,17 +306,17 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let out = if args.statistics {
         let rows = super::statistics::count(&reports, &super::ci::rule_catalog(&reports, &linter, &cwd));
-        if format == report::Format::Json {
+        if format == report::OutputFormat::Json {
             super::statistics::render_json(&rows)
         } else {
             super::statistics::render_text(&rows)
         }
-    } else if format == report::Format::Json {
+    } else if format == report::OutputFormat::Json {
         let mut files = file_infos;
         files.sort_by(|a, b| a.path.cmp(&b.path));
         report::json::render_with_files(&reports, &summary, &files)
     } else {
-        let catalog = if format == report::Format::Sarif {
+        let catalog = if format == report::OutputFormat::Sarif {
             super::ci::rule_catalog(&reports, &linter, &cwd)
         } else {
             report::RuleCatalog::default()

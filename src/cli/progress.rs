@@ -80,7 +80,10 @@ mod tests {
         assert!(!wanted(true, false, env(&[("CI", "true")])));
         assert!(!wanted(true, false, env(&[("TF_BUILD", "True")])));
         assert!(!wanted(true, false, env(&[("TERM", "dumb")])));
-        assert!(wanted(true, false, env(&[("CI", "false")])), "CI=false is a person's shell");
+        assert!(
+            wanted(true, false, env(&[("CI", "false")])),
+            "CI=false is a person's shell"
+        );
         assert!(wanted(true, false, env(&[("CI", "")])));
     }
 }

@@ -85,8 +85,14 @@ mod tests {
     #[test]
     fn counts_per_rule_most_frequent_first() {
         let reports = [
-            report("a.html", &[("security/insecure-link", Severity::Warning), ("b/x", Severity::Error)]),
-            report("b.html", &[("security/insecure-link", Severity::Warning), ("a/y", Severity::Error)]),
+            report(
+                "a.html",
+                &[("security/insecure-link", Severity::Warning), ("b/x", Severity::Error)],
+            ),
+            report(
+                "b.html",
+                &[("security/insecure-link", Severity::Warning), ("a/y", Severity::Error)],
+            ),
         ];
         let mut catalog = RuleCatalog::default();
         catalog.insert(RuleMeta {
