@@ -83,17 +83,17 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_and_lint");
     for (name, file, text) in &cases {
         let path = Path::new(file);
-        let Ok(profile) = linter.profile_for(path) else {
+        let Ok(setup) = linter.setup_for(path) else {
             panic!("the built-in rules load");
         };
         // Compile lazily built matchers (address detector, lexicons) outside the measurement.
         assert!(
-            !linter.lint_source(path, text, &profile).is_empty(),
+            !linter.lint_source(path, text, &setup).is_empty(),
             "{name} has findings"
         );
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(*name, |b| {
-            b.iter(|| black_box(linter.lint_source(path, black_box(text), &profile)))
+            b.iter(|| black_box(linter.lint_source(path, black_box(text), &setup)))
         });
     }
     group.finish();

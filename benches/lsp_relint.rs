@@ -1,6 +1,6 @@
 //! Re-lint latency in the editor: one keystroke's `didChange` on a 100 KB template, through
 //! the same path the server takes (apply the incremental edit, rebuild the source, lint with
-//! the cached profile, convert to LSP diagnostics with UTF-16 ranges). Target: ≤ 5 ms.
+//! the cached setup, convert to LSP diagnostics with UTF-16 ranges). Target: ≤ 5 ms.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use inboxlint::engine::{Linter, Overrides};
@@ -54,7 +54,7 @@ fn relint(c: &mut Criterion) {
         isolated: true,
         ..Overrides::default()
     });
-    // The first lint resolves and caches the profile, as didOpen does in the server.
+    // The first lint resolves and caches the setup, as didOpen does in the server.
     let first = lint::lint_document(&linter, &fallback, &path, &SourceText::new(text.as_str()), &uri);
     eprintln!("template: {} bytes, {} findings", text.len(), first.lsp.len());
     // One typed character in the middle of the file.
@@ -78,12 +78,12 @@ fn relint(c: &mut Criterion) {
     });
     // The same path split in two, to show where the time goes: the shared engine
     // (`lint_source`, what `inboxlint check` runs per file) and the LSP's own conversion.
-    let profile = linter.profile_for(&path).expect("default profile");
+    let setup = linter.setup_for(&path).expect("default setup");
     let src = SourceText::new(text.as_str());
     c.bench_function("lint_source only, 100 KB template", |b| {
-        b.iter(|| black_box(linter.lint_source(&path, src.text(), &profile).len()))
+        b.iter(|| black_box(linter.lint_source(&path, src.text(), &setup).len()))
     });
-    let diagnostics = linter.lint_source(&path, &text, &profile);
+    let diagnostics = linter.lint_source(&path, &text, &setup);
     c.bench_function("edit + UTF-16 conversion only, 100 KB template", |b| {
         b.iter(|| {
             let next = documents::apply_changes(&text, std::slice::from_ref(&change));

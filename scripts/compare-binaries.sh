@@ -14,6 +14,12 @@ out=$(realpath -m "${OUT:-$(mktemp -d)}"); mkdir -p "$out"
 formats="pretty concise json sarif github junit gitlab markdown"
 status=0
 for dir in "$@"; do
+  # A missing tree would compare two identical "cannot cd" outputs and pass.
+  if [ ! -d "$dir" ]; then
+    echo "error: $dir is not a directory" >&2
+    exit 2
+  fi
+  dir=$(realpath "$dir")
   name=$(basename "$dir")
   for f in $formats; do
     for bin in old new; do

@@ -5,6 +5,7 @@
 //! [`engine::Linter::lint_source`] is the entry point the CLI and the LSP share.
 
 pub mod cli;
+pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod knowledge;
@@ -16,5 +17,6 @@ pub mod source;
 pub mod syntax;
 pub mod workspace;
 
+pub use diagnostic::{Diagnostic, Severity};
 pub use engine::Linter;
-pub use report::{Diagnostic, FileReport, Severity};
+pub use report::FileReport;

@@ -2,7 +2,7 @@
 //! per-branch severity, `anywhere`, byte windows, configured ESPs, tags inside config values,
 //! and a campaign config's template read across files.
 
-use inboxlint::engine::{LintAs, Linter, Overrides, Profile};
+use inboxlint::engine::{LintAs, LintSetup, Linter, Overrides};
 use inboxlint::knowledge::Knowledge;
 use inboxlint::report::{Diagnostic, Severity};
 use inboxlint::rules::{RuleSet, load};
@@ -14,7 +14,7 @@ fn lint(rule: &str, file: &str, text: &str, esp: &[&str], files: &[(&str, &str)]
     let rule = load::compile("test-rule.yaml", rule, false).expect("rule compiles");
     let mut config = Resolved::defaults(std::env::temp_dir());
     config.esp = esp.iter().map(|s| s.to_string()).collect();
-    let profile = Profile {
+    let setup = LintSetup {
         config,
         knowledge: Knowledge::builtin().expect("knowledge"),
         rules: Arc::new(RuleSet::new(vec![rule])),
@@ -25,7 +25,7 @@ fn lint(rule: &str, file: &str, text: &str, esp: &[&str], files: &[(&str, &str)]
     });
     let (k, f) = kind::classify(Path::new(file)).expect("known kind");
     let files: Vec<(String, String)> = files.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    linter.lint_as(Path::new(file), text, &profile, &LintAs::new(k, f).files(&files))
+    linter.lint_as(Path::new(file), text, &setup, &LintAs::new(k, f).files(&files))
 }
 
 const HEAD: &str = "id: t/x\ntitle: t\nseverity: error\nmessage: \"{key}\"\nhelp: h\nrefs: [x]\nexamples: { invalid: [], valid: [] }\n";

@@ -3,7 +3,7 @@
 //! an HTML comment is reported twice (no unsubscribe, no address), since a recipient never sees
 //! a comment.
 
-use inboxlint::engine::{LintAs, Linter, Overrides, Profile};
+use inboxlint::engine::{LintAs, LintSetup, Linter, Overrides};
 use inboxlint::knowledge::Knowledge;
 use inboxlint::report::Diagnostic;
 use inboxlint::rules::RuleSet;
@@ -56,7 +56,7 @@ const FOOTERS: &[(&str, &str)] = &[
 fn lint(esp: &str, html: &str) -> Vec<Diagnostic> {
     let mut config = Resolved::defaults(std::env::temp_dir());
     config.esp = vec![esp.to_string()];
-    let profile = Profile {
+    let profile = LintSetup {
         config,
         knowledge: Knowledge::builtin().expect("knowledge"),
         rules: RuleSet::builtin().expect("rules"),

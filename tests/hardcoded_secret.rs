@@ -1,7 +1,7 @@
 //! `security/hardcoded-secret` end to end: known key formats are errors, other literal
 //! credentials warnings, and values from elsewhere or placeholders nothing at all.
 
-use inboxlint::document::{FileKind, Format};
+use inboxlint::document::{FileKind, SourceFormat};
 use inboxlint::engine::{LintAs, Linter, Overrides};
 use inboxlint::report::Severity;
 use std::path::Path;
@@ -11,14 +11,14 @@ fn secret_findings(file: &str, text: &str) -> Vec<(Severity, String)> {
         isolated: true,
         ..Overrides::default()
     });
-    let profile = linter.profile_for(Path::new(file)).expect("default profile");
+    let setup = linter.setup_for(Path::new(file)).expect("default setup");
     let format = if file.ends_with(".env") {
-        Format::Env
+        SourceFormat::Env
     } else {
-        Format::Yaml
+        SourceFormat::Yaml
     };
     linter
-        .lint_as(Path::new(file), text, &profile, &LintAs::new(FileKind::Config, format))
+        .lint_as(Path::new(file), text, &setup, &LintAs::new(FileKind::Config, format))
         .into_iter()
         .filter(|d| d.rule == "security/hardcoded-secret")
         .map(|d| (d.severity, text[d.span.start..d.span.end].to_string()))

@@ -84,7 +84,7 @@ fn labelled_corpus_files_produce_what_a_reviewer_expects() {
     for l in &labels {
         let path = root.join(&l.path);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", l.path));
-        let profile = linter.profile_for(&path).expect("default profile");
+        let setup = linter.setup_for(&path).expect("default setup");
         let (k, f) = kind::classify(Path::new(&l.path)).unwrap_or_else(|| panic!("{}: not a linted kind", l.path));
         let class = match l.class.as_deref() {
             Some("transactional") => Some(MessageClass::Transactional),
@@ -92,7 +92,7 @@ fn labelled_corpus_files_produce_what_a_reviewer_expects() {
             None => None,
         };
         let found: Vec<String> = linter
-            .lint_as(&path, &text, &profile, &LintAs::new(k, f).class(class))
+            .lint_as(&path, &text, &setup, &LintAs::new(k, f).class(class))
             .into_iter()
             .filter(|d| d.suppressed.is_none())
             .map(|d| d.rule)

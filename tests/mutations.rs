@@ -179,13 +179,13 @@ proptest! {
         }
         let (path, original) = &files[pick % files.len()];
         let text = apply(original, &edits);
-        let profile = LINTER.profile_for(path).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        if let Some((kind, format)) = LINTER.kind_of(path, &profile) {
+        let setup = LINTER.setup_for(path).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        if let Some((kind, format)) = LINTER.kind_of(path, &setup) {
             let knowledge = Knowledge::builtin().map_err(|e| TestCaseError::fail(e.message))?;
             let doc = facts::build(&text, kind, format, &knowledge);
             prop_assert_eq!(doc.bad_span(&text), None, "{}", path.display());
         }
-        let diagnostics = LINTER.lint_source(path, &text, &profile);
+        let diagnostics = LINTER.lint_source(path, &text, &setup);
         assert_spans(path, &text, &diagnostics);
     }
 }

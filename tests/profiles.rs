@@ -2,7 +2,7 @@
 //! identification and an unsubscribe mechanism in transactional mail too; CAN-SPAM (`us`) does
 //! not. A rule expresses that with `when.profiles` and no `when.class`.
 
-use inboxlint::engine::{Linter, Overrides, Profile};
+use inboxlint::engine::{LintSetup, Linter, Overrides};
 use inboxlint::rules::{RuleSet, load};
 use inboxlint::workspace::config::Resolved;
 use std::path::Path;
@@ -45,20 +45,20 @@ fn fired(profiles: &[&str], text: &str) -> Vec<String> {
         isolated: true,
         ..Overrides::default()
     });
-    let base = linter.profile_for(Path::new("x.html")).expect("default profile");
+    let base = linter.setup_for(Path::new("x.html")).expect("default setup");
     let rules = vec![
         load::compile("ca.yaml", CASL_LIKE, false).expect("compiles"),
         load::compile("us.yaml", US_LIKE, false).expect("compiles"),
     ];
     let mut config = Resolved::defaults(std::env::temp_dir());
     config.profiles = profiles.iter().map(|p| p.to_string()).collect();
-    let profile = Profile {
+    let setup = LintSetup {
         config,
         knowledge: base.knowledge.clone(),
         rules: Arc::new(RuleSet::new(rules)),
     };
     let mut ids: Vec<String> = linter
-        .lint_source(Path::new("mail.html"), text, &profile)
+        .lint_source(Path::new("mail.html"), text, &setup)
         .into_iter()
         .map(|d| d.rule)
         .collect();

@@ -17,7 +17,7 @@ fn every_builtin_rule_passes_its_examples() {
         isolated: true,
         ..Overrides::default()
     });
-    let profile = linter.profile_for(Path::new("example.html")).expect("default profile");
+    let setup = linter.setup_for(Path::new("example.html")).expect("default setup");
     let mut failures = Vec::new();
     for rule in &rules.rules {
         assert!(
@@ -27,7 +27,7 @@ fn every_builtin_rule_passes_its_examples() {
         );
         assert!(!rule.help.trim().is_empty(), "{} needs a help text", rule.id);
         assert!(!rule.refs.is_empty(), "{} needs refs", rule.id);
-        failures.extend(check_rule(&linter, &profile, rule));
+        failures.extend(check_rule(&linter, &setup, rule));
     }
     let report: Vec<String> = failures
         .iter()
@@ -67,13 +67,13 @@ examples:
         isolated: true,
         ..Overrides::default()
     });
-    let base = linter.profile_for(Path::new("example.html")).expect("default profile");
-    let profile = inboxlint::engine::Profile {
+    let base = linter.setup_for(Path::new("example.html")).expect("default setup");
+    let setup = inboxlint::engine::LintSetup {
         config: inboxlint::workspace::config::Resolved::defaults(std::env::temp_dir()),
         knowledge: base.knowledge.clone(),
         rules: std::sync::Arc::new(RuleSet::new(vec![rule.clone()])),
     };
-    let failures = check_rule(&linter, &profile, &rule);
+    let failures = check_rule(&linter, &setup, &rule);
     assert_eq!(failures.len(), 1);
     assert!(failures[0].valid);
 }

@@ -2,7 +2,7 @@
 //! are recorded, and the findings about missing reasons, unused and invalid suppressions.
 
 use inboxlint::Diagnostic;
-use inboxlint::engine::{Linter, Overrides, Profile};
+use inboxlint::engine::{LintSetup, Linter, Overrides};
 use inboxlint::rules::{RuleSet, load};
 use inboxlint::workspace::config::{Resolved, RuleLevel};
 use std::path::Path;
@@ -25,27 +25,27 @@ examples:
   valid: ['CREATE TABLE t (id int);']
 "#;
 
-fn profile(tweak: impl FnOnce(&mut Resolved)) -> (Linter, Profile) {
+fn setup(tweak: impl FnOnce(&mut Resolved)) -> (Linter, LintSetup) {
     let linter = Linter::new(Overrides {
         isolated: true,
         ..Overrides::default()
     });
-    let base = linter.profile_for(Path::new("x.html")).expect("default profile");
+    let base = linter.setup_for(Path::new("x.html")).expect("default setup");
     let mut rules = RuleSet::builtin().expect("built-ins").rules.clone();
     rules.push(load::compile("test/ssn-column.yaml", SSN_RULE, false).expect("test rule compiles"));
     let mut config = Resolved::defaults(std::env::temp_dir());
     tweak(&mut config);
-    let profile = Profile {
+    let setup = LintSetup {
         config,
         knowledge: base.knowledge.clone(),
         rules: Arc::new(RuleSet::new(rules)),
     };
-    (linter, profile)
+    (linter, setup)
 }
 
 fn lint_with(name: &str, text: &str, tweak: impl FnOnce(&mut Resolved)) -> Vec<Diagnostic> {
-    let (linter, profile) = profile(tweak);
-    linter.lint_source(Path::new(name), text, &profile)
+    let (linter, setup) = setup(tweak);
+    linter.lint_source(Path::new(name), text, &setup)
 }
 
 fn lint(name: &str, text: &str) -> Vec<Diagnostic> {

@@ -1,7 +1,7 @@
 #![no_main]
 //! facts::build as `Json`: no panic, and every fact's span is a valid slice of the input.
 
-use inboxlint::document::{FileKind, Format};
+use inboxlint::document::{FileKind, SourceFormat};
 use inboxlint::engine::facts;
 use inboxlint::knowledge::Knowledge;
 use libfuzzer_sys::fuzz_target;
@@ -9,6 +9,6 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(knowledge) = Knowledge::builtin() else { return };
-    let doc = facts::build(text, FileKind::Config, Format::Json, &knowledge);
+    let doc = facts::build(text, FileKind::Config, SourceFormat::Json, &knowledge);
     assert_eq!(doc.bad_span(text), None);
 });

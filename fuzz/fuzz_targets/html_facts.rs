@@ -1,7 +1,7 @@
 #![no_main]
 //! facts::build as `Html`: no panic, and every fact's span is a valid slice of the input.
 
-use inboxlint::document::{FileKind, Format};
+use inboxlint::document::{FileKind, SourceFormat};
 use inboxlint::engine::facts;
 use inboxlint::knowledge::Knowledge;
 use libfuzzer_sys::fuzz_target;
@@ -9,8 +9,8 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(knowledge) = Knowledge::builtin() else { return };
-    let doc = facts::build(text, FileKind::Html, Format::Html, &knowledge);
+    let doc = facts::build(text, FileKind::Html, SourceFormat::Html, &knowledge);
     assert_eq!(doc.bad_span(text), None);
-    let mjml = facts::build(text, FileKind::Mjml, Format::Mjml, &knowledge);
+    let mjml = facts::build(text, FileKind::Mjml, SourceFormat::Mjml, &knowledge);
     assert_eq!(mjml.bad_span(text), None);
 });

@@ -2,7 +2,7 @@
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::engine::guard;
-use crate::engine::{FileOutcome, Input, LintedFile, Linter, Overrides};
+use crate::engine::{CheckedFile, FileOutcome, Input, Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
 use crate::report::json::FileInfo;
 use crate::report::{self, Diagnostic, FileReport, RenderOptions, Severity, Summary};
@@ -103,7 +103,7 @@ fn problem_report(path: String, rule: &str, message: String) -> FileReport {
 /// Renderers read the source only to place and show findings, and the reports are all held
 /// until the run is sorted and printed: keep just the lines around what they will read
 /// (nothing of a clean file but its marker) and let the text go now.
-fn into_report(shown: String, linted: LintedFile<'_>) -> (FileReport, Option<FileInfo>) {
+fn into_report(shown: String, linted: CheckedFile<'_>) -> (FileReport, Option<FileInfo>) {
     let marker = linted.marker();
     let keep = linted.diagnostics.iter().flat_map(Diagnostic::source_extents);
     let source = SourceText::excerpt(linted.text.into_owned(), keep.chain(marker));
@@ -122,14 +122,14 @@ fn into_report(shown: String, linted: LintedFile<'_>) -> (FileReport, Option<Fil
 
 pub fn run(args: CheckArgs) -> u8 {
     let format = match args.format.as_deref() {
-        Some(f) => match f.parse::<report::Format>() {
+        Some(f) => match f.parse::<report::OutputFormat>() {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_ERROR;
             }
         },
-        None => report::Format::Pretty,
+        None => report::OutputFormat::Pretty,
     };
     if let Some(profiles) = &args.profile {
         for p in profiles {
@@ -282,12 +282,12 @@ pub fn run(args: CheckArgs) -> u8 {
         show_suppressed: args.show_suppressed,
         quiet: args.quiet,
     };
-    let out = if format == report::Format::Json {
+    let out = if format == report::OutputFormat::Json {
         let mut files = file_infos;
         files.sort_by(|a, b| a.path.cmp(&b.path));
         report::json::render_with_files(&reports, &summary, &files)
     } else {
-        let catalog = if format == report::Format::Sarif {
+        let catalog = if format == report::OutputFormat::Sarif {
             super::ci::rule_catalog(&reports, &linter, &cwd)
         } else {
             report::RuleCatalog::default()

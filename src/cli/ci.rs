@@ -46,7 +46,7 @@ pub fn apply_baselines(
         let abs = absolute(report, cwd);
         let file = match explicit {
             Some(f) => cwd.join(f),
-            None => match linter.profile_for(&abs).ok().and_then(|p| p.config.baseline.clone()) {
+            None => match linter.setup_for(&abs).ok().and_then(|p| p.config.baseline.clone()) {
                 Some(f) => f,
                 None => continue,
             },
@@ -81,14 +81,14 @@ pub fn rule_catalog(reports: &[FileReport], linter: &Linter, cwd: &Path) -> Rule
     let mut catalog = RuleCatalog::default();
     let mut seen: Vec<Arc<RuleSet>> = Vec::new();
     for report in reports {
-        let Ok(profile) = linter.profile_for(&absolute(report, cwd)) else {
+        let Ok(setup) = linter.setup_for(&absolute(report, cwd)) else {
             continue;
         };
-        if seen.iter().any(|s| Arc::ptr_eq(s, &profile.rules)) {
+        if seen.iter().any(|s| Arc::ptr_eq(s, &setup.rules)) {
             continue;
         }
-        seen.push(Arc::clone(&profile.rules));
-        for rule in &profile.rules.rules {
+        seen.push(Arc::clone(&setup.rules));
+        for rule in &setup.rules.rules {
             catalog.insert(meta(rule));
         }
     }

@@ -53,15 +53,15 @@ fn explain_file(path: &Path, config: Option<PathBuf>, rules: &[Rule]) -> Result<
         config,
         ..Overrides::default()
     });
-    let profile = linter
-        .profile_for(path)
+    let setup = linter
+        .setup_for(path)
         .map_err(|errors| errors.iter().map(|e| e.rendered.clone()).collect::<Vec<_>>().join("\n"))?;
-    let text = match walk::read(path, profile.config.max_file_size, true) {
+    let text = match walk::read(path, setup.config.max_file_size, true) {
         Read::Text(t) => t,
         Read::SkipBinary => return Err(format!("{} is a binary file", path.display())),
         Read::Problem(p) => return Err(format!("{}: {}", path.display(), p.message)),
     };
-    let Some(linted) = linter.lint_file(path, &text, &profile) else {
+    let Some(linted) = linter.lint_file(path, &text, &setup) else {
         return Err(format!(
             "inboxlint does not read {} (see `kinds:` in the config to force a kind)",
             path.display()
@@ -81,15 +81,15 @@ fn explain_file(path: &Path, config: Option<PathBuf>, rules: &[Rule]) -> Result<
     let _ = writeln!(
         out,
         "  config:   {}",
-        profile
+        setup
             .config
             .path
             .as_ref()
             .map_or("none (built-in defaults)".to_string(), |p| p.display().to_string())
     );
-    let _ = writeln!(out, "  profiles: {}", profile.config.profiles.join(", "));
+    let _ = writeln!(out, "  profiles: {}", setup.config.profiles.join(", "));
     let _ = writeln!(out, "  class:    {}", describe_class(&linted.class, &text));
-    if !profile.config.infer_class {
+    if !setup.config.infer_class {
         let _ = writeln!(out, "            (class inference is off: `infer-class: false`)");
     }
     let for_kind: Vec<&Rule> = rules.iter().filter(|r| r.kinds.contains(&linted.kind)).collect();
@@ -124,7 +124,7 @@ fn explain_file(path: &Path, config: Option<PathBuf>, rules: &[Rule]) -> Result<
                     r.classes.join("/"),
                     linted.class.class.as_str()
                 )
-            } else if !r.profiles.is_empty() && !r.profiles.iter().any(|p| profile.config.profiles.contains(p)) {
+            } else if !r.profiles.is_empty() && !r.profiles.iter().any(|p| setup.config.profiles.contains(p)) {
                 format!("needs profile {}", r.profiles.join(" or "))
             } else {
                 "turned off by config or --select/--ignore".to_string()

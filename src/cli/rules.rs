@@ -99,8 +99,8 @@ pub fn current_rules(config: Option<PathBuf>, builtin_only: bool) -> Result<Vec<
         config,
         ..Overrides::default()
     });
-    // The profile for a file in the current directory: nearest config, its rule-dirs.
-    match linter.profile_for(&PathBuf::from("inboxlint-rules")) {
+    // The setup for a file in the current directory: nearest config, its rule-dirs.
+    match linter.setup_for(&PathBuf::from("inboxlint-rules")) {
         Ok(p) => Ok(p.rules.rules.clone()),
         Err(errors) => {
             for e in errors {

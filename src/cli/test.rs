@@ -3,7 +3,7 @@
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::engine::examples::{ExampleFailure, check_rule};
-use crate::engine::{Linter, Overrides, Profile};
+use crate::engine::{LintSetup, Linter, Overrides};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::rules::{Rule, RuleSet, UserRules, load};
@@ -33,7 +33,7 @@ fn collect(args: &TestArgs) -> Result<UserRules, Vec<LoadError>> {
         ..Overrides::default()
     });
     let config_dirs = linter
-        .profile_for(&PathBuf::from("inboxlint-test"))?
+        .setup_for(&PathBuf::from("inboxlint-test"))?
         .config
         .rule_dirs
         .clone();
@@ -109,7 +109,7 @@ pub fn run(args: TestArgs) -> u8 {
         ..Overrides::default()
     });
     // Examples run under the default config, so they mean the same in every project.
-    let profile = Profile {
+    let setup = LintSetup {
         config: Resolved::defaults(std::env::current_dir().unwrap_or_default()),
         knowledge,
         rules: Arc::new(RuleSet::new(rules.clone())),
@@ -125,7 +125,7 @@ pub fn run(args: TestArgs) -> u8 {
         if rule.invalid.is_empty() || rule.valid.is_empty() {
             problems.push("    needs at least one invalid and one valid example\n".into());
         }
-        problems.extend(check_rule(&linter, &profile, rule).iter().map(describe));
+        problems.extend(check_rule(&linter, &setup, rule).iter().map(describe));
         if !args.quiet || !problems.is_empty() {
             let _ = writeln!(
                 out,

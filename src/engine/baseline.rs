@@ -7,7 +7,8 @@
 //! Paths in the file are relative to the baseline file's directory with `/` separators, so
 //! the same baseline works from any working directory and on any OS.
 
-use crate::report::{FileReport, Suppression};
+use crate::diagnostic::Suppression;
+use crate::report::FileReport;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -145,7 +146,7 @@ fn normalise(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Diagnostic, Severity};
+    use crate::diagnostic::{Diagnostic, Severity};
     use crate::source::{SourceText, Span};
     use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! LSP code actions, and for reading them back. A template comment that the ESP strips is
 //! preferred over an HTML comment that would be sent to every recipient.
 
-use crate::document::Format;
+use crate::document::SourceFormat;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,23 +75,23 @@ pub fn strip_close(text: &str) -> &str {
 }
 
 /// The comment syntax to write into `path` (None for JSON, which has no comments).
-pub fn style_for(path: &Path, format: Format) -> Option<CommentStyle> {
+pub fn style_for(path: &Path, format: SourceFormat) -> Option<CommentStyle> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_default();
     Some(match format {
-        Format::Html | Format::Mjml => match ext.as_str() {
+        SourceFormat::Html | SourceFormat::Mjml => match ext.as_str() {
             "hbs" | "handlebars" | "mustache" => HANDLEBARS,
             "j2" | "jinja" | "jinja2" | "njk" | "twig" => JINJA,
             "liquid" => LIQUID,
             _ => HTML,
         },
-        Format::Yaml | Format::Toml | Format::Env | Format::Ini => HASH,
-        Format::Sql => SQL,
-        Format::Prisma => SLASHES,
-        Format::Json => return None,
+        SourceFormat::Yaml | SourceFormat::Toml | SourceFormat::Env | SourceFormat::Ini => HASH,
+        SourceFormat::Sql => SQL,
+        SourceFormat::Prisma => SLASHES,
+        SourceFormat::Json => return None,
     })
 }
 
@@ -103,20 +103,26 @@ mod tests {
     fn styles_by_file() {
         let s = |p: &str, f| style_for(Path::new(p), f).map(|s| s.wrap("inboxlint-ignore x/y: why"));
         assert_eq!(
-            s("a.hbs", Format::Html).as_deref(),
+            s("a.hbs", SourceFormat::Html).as_deref(),
             Some("{{!-- inboxlint-ignore x/y: why --}}")
         );
         assert_eq!(
-            s("a.njk", Format::Html).as_deref(),
+            s("a.njk", SourceFormat::Html).as_deref(),
             Some("{# inboxlint-ignore x/y: why #}")
         );
         assert_eq!(
-            s("a.html", Format::Html).as_deref(),
+            s("a.html", SourceFormat::Html).as_deref(),
             Some("<!-- inboxlint-ignore x/y: why -->")
         );
-        assert_eq!(s(".env", Format::Env).as_deref(), Some("# inboxlint-ignore x/y: why"));
-        assert_eq!(s("a.sql", Format::Sql).as_deref(), Some("-- inboxlint-ignore x/y: why"));
-        assert_eq!(s("a.json", Format::Json), None);
+        assert_eq!(
+            s(".env", SourceFormat::Env).as_deref(),
+            Some("# inboxlint-ignore x/y: why")
+        );
+        assert_eq!(
+            s("a.sql", SourceFormat::Sql).as_deref(),
+            Some("-- inboxlint-ignore x/y: why")
+        );
+        assert_eq!(s("a.json", SourceFormat::Json), None);
     }
 
     #[test]

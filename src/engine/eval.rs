@@ -2,12 +2,12 @@
 //! intersects per item when its parts walk the same facts and per document otherwise.
 
 use super::related::{self, TemplateUse};
+use crate::diagnostic::Severity;
 use crate::document::{Document, Purpose, Value};
 use crate::knowledge::Knowledge;
 use crate::knowledge::address;
 use crate::knowledge::dialects::tag_name;
 use crate::lazy_regex::LazyRegex;
-use crate::report::Severity;
 use crate::rules::RuleSet;
 use crate::rules::compiled::*;
 use crate::rules::setting_patterns::{SettingHits, SettingPatterns};

@@ -1,7 +1,7 @@
 //! Runs a rule's own examples: every `invalid` example must yield the rule, every `valid` one
 //! must not. `cargo test` and `inboxlint test` share this.
 
-use super::linter::{LintAs, Linter, Profile};
+use super::linter::{LintAs, LintSetup, Linter};
 use crate::document::MessageClass;
 use crate::rules::Rule;
 use crate::workspace::kind;
@@ -17,8 +17,8 @@ pub struct ExampleFailure {
     pub detail: String,
 }
 
-/// Check the examples of `rule` under `profile` (whose rule set must contain the rule).
-pub fn check_rule(linter: &Linter, profile: &Profile, rule: &Rule) -> Vec<ExampleFailure> {
+/// Check the examples of `rule` under `setup` (whose rule set must contain the rule).
+pub fn check_rule(linter: &Linter, setup: &LintSetup, rule: &Rule) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for (valid, list) in [(false, &rule.invalid), (true, &rule.valid)] {
         for (index, ex) in list.iter().enumerate() {
@@ -47,13 +47,13 @@ pub fn check_rule(linter: &Linter, profile: &Profile, rule: &Rule) -> Vec<Exampl
                 }
             });
             let mut local;
-            let profile = if ex.profiles.is_empty() && ex.esp.is_empty() {
-                profile
+            let setup = if ex.profiles.is_empty() && ex.esp.is_empty() {
+                setup
             } else {
-                local = Profile {
-                    config: crate::workspace::config::Resolved::defaults(profile.config.root.clone()),
-                    knowledge: profile.knowledge.clone(),
-                    rules: profile.rules.clone(),
+                local = LintSetup {
+                    config: crate::workspace::config::Resolved::defaults(setup.config.root.clone()),
+                    knowledge: setup.knowledge.clone(),
+                    rules: setup.rules.clone(),
                 };
                 if !ex.profiles.is_empty() {
                     local.config.profiles = ex.profiles.clone();
@@ -62,12 +62,7 @@ pub fn check_rule(linter: &Linter, profile: &Profile, rule: &Rule) -> Vec<Exampl
                 &local
             };
             let found: Vec<_> = linter
-                .lint_as(
-                    path,
-                    &ex.code,
-                    profile,
-                    &LintAs::new(k, f).class(class).files(&ex.files),
-                )
+                .lint_as(path, &ex.code, setup, &LintAs::new(k, f).class(class).files(&ex.files))
                 .into_iter()
                 .filter(|d| d.rule == rule.id && d.suppressed.is_none())
                 .collect();

@@ -1,6 +1,6 @@
 //! From source text to a Document: merge tags, markup, configs and schemas.
 
-use crate::document::{ClassInfo, ClassSource, Comment, Document, FileKind, Format, MessageClass, TagKind};
+use crate::document::{ClassInfo, ClassSource, Comment, Document, FileKind, MessageClass, SourceFormat, TagKind};
 use crate::knowledge::Knowledge;
 use crate::source::Span;
 use crate::syntax::{config, html, merge_tags, schema};
@@ -25,10 +25,10 @@ pub fn apply_configured_esp(doc: &mut Document, esp: &[String], knowledge: &Know
 }
 
 /// Parse `text` as `kind`/`format` into the facts rules see.
-pub fn build(text: &str, kind: FileKind, format: Format, knowledge: &Knowledge) -> Document {
+pub fn build(text: &str, kind: FileKind, format: SourceFormat, knowledge: &Knowledge) -> Document {
     let mut doc = Document::new(kind, format, text.len());
     match format {
-        Format::Html | Format::Mjml => {
+        SourceFormat::Html | SourceFormat::Mjml => {
             let masked = merge_tags::scan_and_mask(text, knowledge);
             html::parse(text, &masked.text, masked.tags, &mut doc);
             for i in 0..doc.links.len() {
@@ -40,8 +40,8 @@ pub fn build(text: &str, kind: FileKind, format: Format, knowledge: &Knowledge) 
             dialects.dedup();
             doc.meta.dialects = dialects;
         }
-        Format::Yaml | Format::Json | Format::Toml | Format::Env | Format::Ini => {
-            if format == Format::Json {
+        SourceFormat::Yaml | SourceFormat::Json | SourceFormat::Toml | SourceFormat::Env | SourceFormat::Ini => {
+            if format == SourceFormat::Json {
                 let (root, comments, problems) = config::json::parse(text);
                 if let Some(root) = root
                     .as_ref()
@@ -55,18 +55,18 @@ pub fn build(text: &str, kind: FileKind, format: Format, knowledge: &Knowledge) 
                 }
             }
             let facts = match format {
-                Format::Yaml => config::parse_yaml(text),
-                Format::Json => config::parse_json(text),
-                Format::Toml => config::parse_toml(text),
-                Format::Env => config::parse_env(text),
+                SourceFormat::Yaml => config::parse_yaml(text),
+                SourceFormat::Json => config::parse_json(text),
+                SourceFormat::Toml => config::parse_toml(text),
+                SourceFormat::Env => config::parse_env(text),
                 _ => config::parse_ini(text),
             };
             doc.settings = facts.settings;
             doc.comments = facts.comments;
             doc.problems = facts.problems;
         }
-        Format::Sql | Format::Prisma => {
-            let facts = if format == Format::Sql {
+        SourceFormat::Sql | SourceFormat::Prisma => {
+            let facts = if format == SourceFormat::Sql {
                 schema::parse_sql(text)
             } else {
                 schema::parse_prisma(text)

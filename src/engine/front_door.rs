@@ -4,10 +4,10 @@
 //! mismatch is the most common bug class in peers.
 
 use super::guard;
-use super::linter::{Linter, Profile};
-use crate::document::{ClassInfo, ClassSource, FileKind, Format};
+use super::linter::{LintSetup, Linter};
+use crate::diagnostic::Diagnostic;
+use crate::document::{ClassInfo, ClassSource, FileKind, SourceFormat};
 use crate::knowledge::yaml::LoadError;
-use crate::report::Diagnostic;
 use crate::rules::RuleSet;
 use crate::source::Span;
 use crate::workspace::walk::{self, InputProblem, Read};
@@ -30,14 +30,14 @@ pub enum Input<'a> {
 #[derive(Debug, Clone)]
 pub struct FileDetails {
     pub kind: FileKind,
-    pub format: Format,
+    pub format: SourceFormat,
     pub class: ClassInfo,
     pub rules: Arc<RuleSet>,
 }
 
 /// One file as a front end gets it back.
 #[derive(Debug)]
-pub struct LintedFile<'a> {
+pub struct CheckedFile<'a> {
     /// The text linted, or the text an input problem is shown in.
     pub text: Cow<'a, str>,
     pub diagnostics: Vec<Diagnostic>,
@@ -45,7 +45,7 @@ pub struct LintedFile<'a> {
     pub details: Option<FileDetails>,
 }
 
-impl LintedFile<'_> {
+impl CheckedFile<'_> {
     /// The class marker comment, which json's `files` entry locates by line and column.
     pub fn marker(&self) -> Option<Span> {
         match self.details.as_ref()?.class.source {
@@ -55,7 +55,7 @@ impl LintedFile<'_> {
     }
 
     fn problem(problem: &InputProblem) -> Self {
-        LintedFile {
+        CheckedFile {
             text: Cow::Owned(problem.display_text.clone()),
             diagnostics: vec![problem.diagnostic()],
             details: None,
@@ -65,7 +65,7 @@ impl LintedFile<'_> {
 
 #[derive(Debug)]
 pub enum FileOutcome<'a> {
-    Linted(LintedFile<'a>),
+    Linted(CheckedFile<'a>),
     /// A binary file met while walking: not a file inboxlint checked.
     SkippedBinary,
     /// Not a file inboxlint reads (unknown kind) or excluded by config.
@@ -78,37 +78,37 @@ impl Linter {
     /// Whether `path` is a file inboxlint lints under its config; `apply_excludes` is false for
     /// files named on the command line without `--force-exclude`.
     pub fn accepts(&self, path: &Path, apply_excludes: bool) -> Result<bool, Vec<LoadError>> {
-        let profile = self.profile_for(path)?;
-        Ok(self.accepts_with(&profile, path, apply_excludes))
+        let setup = self.setup_for(path)?;
+        Ok(self.accepts_with(&setup, path, apply_excludes))
     }
 
-    fn accepts_with(&self, profile: &Profile, path: &Path, apply_excludes: bool) -> bool {
-        self.kind_of(path, profile).is_some() && !(apply_excludes && profile.config.is_excluded(&self.absolute(path)))
+    fn accepts_with(&self, setup: &LintSetup, path: &Path, apply_excludes: bool) -> bool {
+        self.kind_of(path, setup).is_some() && !(apply_excludes && setup.config.is_excluded(&self.absolute(path)))
     }
 
     /// Lint one file under the config that governs it.
     pub fn lint_input<'a>(&self, path: &Path, input: Input<'a>, apply_excludes: bool) -> FileOutcome<'a> {
-        match self.profile_for(path) {
-            Ok(profile) => self.lint_input_with(&profile, path, input, apply_excludes),
+        match self.setup_for(path) {
+            Ok(setup) => self.lint_input_with(&setup, path, input, apply_excludes),
             Err(errors) => FileOutcome::ConfigErrors(errors),
         }
     }
 
-    /// [`Linter::lint_input`] under a given profile (the LSP's defaults when a config is broken).
+    /// [`Linter::lint_input`] under a given setup (the LSP's defaults when a config is broken).
     pub fn lint_input_with<'a>(
         &self,
-        profile: &Profile,
+        setup: &LintSetup,
         path: &Path,
         input: Input<'a>,
         apply_excludes: bool,
     ) -> FileOutcome<'a> {
-        if !self.accepts_with(profile, path, apply_excludes) {
+        if !self.accepts_with(setup, path, apply_excludes) {
             return FileOutcome::NotLinted;
         }
         let outcome = guard::guarded(|| {
             guard::panic_if_forced(path);
-            let max = profile.config.max_file_size;
-            let too_large = |len: usize| Some(LintedFile::problem(&InputProblem::too_large(len as u64, max)));
+            let max = setup.config.max_file_size;
+            let too_large = |len: usize| Some(CheckedFile::problem(&InputProblem::too_large(len as u64, max)));
             let text = match input {
                 Input::Text(text) if text.len() as u64 > max => return too_large(text.len()),
                 Input::Bytes(bytes) if bytes.len() as u64 > max => return too_large(bytes.len()),
@@ -116,22 +116,22 @@ impl Linter {
                 Input::Disk { explicit } => match walk::read(path, max, explicit) {
                     Read::Text(text) => Cow::Owned(text),
                     Read::SkipBinary => return None,
-                    Read::Problem(p) => return Some(LintedFile::problem(&p)),
+                    Read::Problem(p) => return Some(CheckedFile::problem(&p)),
                 },
                 Input::Bytes(bytes) => match walk::decode(bytes, true) {
                     Read::Text(text) => Cow::Owned(text),
                     Read::SkipBinary => return None,
-                    Read::Problem(p) => return Some(LintedFile::problem(&p)),
+                    Read::Problem(p) => return Some(CheckedFile::problem(&p)),
                 },
             };
-            let linted = self.lint_file(path, &text, profile)?;
-            Some(LintedFile {
+            let linted = self.lint_file(path, &text, setup)?;
+            Some(CheckedFile {
                 diagnostics: linted.diagnostics,
                 details: Some(FileDetails {
                     kind: linted.kind,
                     format: linted.format,
                     class: linted.class,
-                    rules: Arc::clone(&profile.rules),
+                    rules: Arc::clone(&setup.rules),
                 }),
                 text,
             })
@@ -139,7 +139,7 @@ impl Linter {
         match outcome {
             Ok(Some(linted)) => FileOutcome::Linted(linted),
             Ok(None) => FileOutcome::SkippedBinary,
-            Err(message) => FileOutcome::Linted(LintedFile {
+            Err(message) => FileOutcome::Linted(CheckedFile {
                 text: Cow::Borrowed(""),
                 diagnostics: vec![guard::panic_diagnostic(&message)],
                 details: None,

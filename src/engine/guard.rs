@@ -2,7 +2,7 @@
 //! becomes an `internal/panic` finding on that file and the other files are still linted. The
 //! CLI and the LSP share this guard, so the finding has one id and one wording everywhere.
 
-use crate::report::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 use std::any::Any;
 use std::cell::{Cell, RefCell};

@@ -3,10 +3,10 @@
 
 use super::eval::Evaluator;
 use super::{facts, suppress};
-use crate::document::{ClassInfo, Document, FileKind, Format};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::document::{ClassInfo, Document, FileKind, SourceFormat};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
-use crate::report::{Diagnostic, Fix, Severity};
 use crate::rules::{Mode, Rule, RuleSet};
 use crate::workspace::config::{self, Resolved};
 use crate::workspace::kind;
@@ -25,9 +25,11 @@ pub struct Overrides {
     pub isolated: bool,
 }
 
-/// A resolved config with the knowledge and rules it implies.
+/// Everything linting a file under one config needs: the resolved config with the knowledge and
+/// rules it implies. Not to be confused with jurisdiction profiles (`us`, `ca`, ...), which are
+/// `config.profiles`.
 #[derive(Debug)]
-pub struct Profile {
+pub struct LintSetup {
     pub config: Resolved,
     pub knowledge: Arc<Knowledge>,
     pub rules: Arc<RuleSet>,
@@ -36,7 +38,7 @@ pub struct Profile {
 #[derive(Debug)]
 pub struct Linter {
     pub overrides: Overrides,
-    profiles: Mutex<HashMap<Option<PathBuf>, Arc<Profile>>>,
+    setups: Mutex<HashMap<Option<PathBuf>, Arc<LintSetup>>>,
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     cwd: PathBuf,
 }
@@ -57,10 +59,10 @@ fn selects(id: &str, sel: &str) -> bool {
 
 /// One file's findings with what the linter decided about the file, for json and `explain`.
 #[derive(Debug, Clone)]
-pub struct Linted {
+pub struct SourceFindings {
     pub diagnostics: Vec<Diagnostic>,
     pub kind: FileKind,
-    pub format: Format,
+    pub format: SourceFormat,
     pub class: ClassInfo,
     /// Ids of the rules that ran on the file (kind, class, profile and config allowed them).
     pub ran: Vec<String>,
@@ -71,13 +73,13 @@ pub struct Linted {
 #[derive(Debug, Clone, Copy)]
 pub struct LintAs<'a> {
     pub kind: FileKind,
-    pub format: Format,
+    pub format: SourceFormat,
     pub class: Option<crate::document::MessageClass>,
     pub files: &'a [(String, String)],
 }
 
 impl<'a> LintAs<'a> {
-    pub fn new(kind: FileKind, format: Format) -> Self {
+    pub fn new(kind: FileKind, format: SourceFormat) -> Self {
         LintAs {
             kind,
             format,
@@ -99,7 +101,7 @@ impl Linter {
     pub fn new(overrides: Overrides) -> Linter {
         Linter {
             overrides,
-            profiles: Mutex::new(HashMap::new()),
+            setups: Mutex::new(HashMap::new()),
             nearest: Mutex::new(HashMap::new()),
             cwd: std::env::current_dir().unwrap_or_default(),
         }
@@ -107,7 +109,7 @@ impl Linter {
 
     /// Forget cached configs and rules (the LSP calls this when a config or rule file changes).
     pub fn reload(&self) {
-        lock(&self.profiles).clear();
+        lock(&self.setups).clear();
         lock(&self.nearest).clear();
     }
 
@@ -137,18 +139,18 @@ impl Linter {
         found
     }
 
-    /// The profile (config + knowledge + rules) for `path`. Errors are located in their files.
-    pub fn profile_for(&self, path: &Path) -> Result<Arc<Profile>, Vec<LoadError>> {
+    /// The setup (config + knowledge + rules) for `path`. Errors are located in their files.
+    pub fn setup_for(&self, path: &Path) -> Result<Arc<LintSetup>, Vec<LoadError>> {
         let key = self.config_path_for(path);
-        if let Some(p) = lock(&self.profiles).get(&key) {
+        if let Some(p) = lock(&self.setups).get(&key) {
             return Ok(Arc::clone(p));
         }
-        let profile = Arc::new(self.build_profile(key.as_deref())?);
-        lock(&self.profiles).insert(key, Arc::clone(&profile));
-        Ok(profile)
+        let setup = Arc::new(self.build_setup(key.as_deref())?);
+        lock(&self.setups).insert(key, Arc::clone(&setup));
+        Ok(setup)
     }
 
-    fn build_profile(&self, config_path: Option<&Path>) -> Result<Profile, Vec<LoadError>> {
+    fn build_setup(&self, config_path: Option<&Path>) -> Result<LintSetup, Vec<LoadError>> {
         let mut config = match config_path {
             Some(p) => config::load(p).map_err(|e| vec![e])?,
             None => Resolved::defaults(self.cwd.clone()),
@@ -166,7 +168,7 @@ impl Linter {
             if !unknown.is_empty() {
                 return Err(unknown);
             }
-            return Ok(Profile {
+            return Ok(LintSetup {
                 config,
                 knowledge,
                 rules: builtin_rules,
@@ -226,43 +228,43 @@ impl Linter {
             return Err(unknown);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Profile {
+        Ok(LintSetup {
             config,
             knowledge,
             rules: Arc::new(RuleSet::new(rules)),
         })
     }
 
-    /// Kind and format of a path under its profile, or None when inboxlint does not read it.
-    pub fn kind_of(&self, path: &Path, profile: &Profile) -> Option<(FileKind, Format)> {
+    /// Kind and format of a path under its setup, or None when inboxlint does not read it.
+    pub fn kind_of(&self, path: &Path, setup: &LintSetup) -> Option<(FileKind, SourceFormat)> {
         let abs = self.absolute(path);
-        if let Some(k) = profile.config.kind_override(&abs) {
+        if let Some(k) = setup.config.kind_override(&abs) {
             return Some((k, kind::default_format(k, path)));
         }
         kind::classify(path)
     }
 
     /// Lint one source. `path` decides config, kind and globs; nothing is read from disk here.
-    pub fn lint_source(&self, path: &Path, text: &str, profile: &Profile) -> Vec<Diagnostic> {
-        self.lint_file(path, text, profile)
+    pub fn lint_source(&self, path: &Path, text: &str, setup: &LintSetup) -> Vec<Diagnostic> {
+        self.lint_file(path, text, setup)
             .map(|l| l.diagnostics)
             .unwrap_or_default()
     }
 
     /// [`Linter::lint_source`] with the file's kind and class; None when inboxlint does not read it.
-    pub fn lint_file(&self, path: &Path, text: &str, profile: &Profile) -> Option<Linted> {
-        let (kind, format) = self.kind_of(path, profile)?;
-        Some(self.lint_detailed(path, text, profile, &LintAs::new(kind, format)))
+    pub fn lint_file(&self, path: &Path, text: &str, setup: &LintSetup) -> Option<SourceFindings> {
+        let (kind, format) = self.kind_of(path, setup)?;
+        Some(self.lint_detailed(path, text, setup, &LintAs::new(kind, format)))
     }
 
     /// Lint with an explicit kind and format (and, for rule examples, a forced class and the
     /// files the document refers to).
-    pub fn lint_as(&self, path: &Path, text: &str, profile: &Profile, how: &LintAs<'_>) -> Vec<Diagnostic> {
-        self.lint_detailed(path, text, profile, how).diagnostics
+    pub fn lint_as(&self, path: &Path, text: &str, setup: &LintSetup, how: &LintAs<'_>) -> Vec<Diagnostic> {
+        self.lint_detailed(path, text, setup, how).diagnostics
     }
 
     /// [`Linter::lint_as`] with what was decided about the file.
-    pub fn lint_detailed(&self, path: &Path, text: &str, profile: &Profile, how: &LintAs<'_>) -> Linted {
+    pub fn lint_detailed(&self, path: &Path, text: &str, setup: &LintSetup, how: &LintAs<'_>) -> SourceFindings {
         let LintAs {
             kind,
             format,
@@ -270,9 +272,9 @@ impl Linter {
             files,
         } = *how;
         let abs = self.absolute(path);
-        let mut doc = facts::build(text, kind, format, &profile.knowledge);
-        facts::apply_configured_esp(&mut doc, &profile.config.esp, &profile.knowledge);
-        doc.meta.profiles = profile.config.profiles.clone();
+        let mut doc = facts::build(text, kind, format, &setup.knowledge);
+        facts::apply_configured_esp(&mut doc, &setup.config.esp, &setup.knowledge);
+        doc.meta.profiles = setup.config.profiles.clone();
         doc.meta.class = match class {
             Some(c) => crate::document::ClassInfo {
                 class: c,
@@ -281,13 +283,13 @@ impl Linter {
             None => facts::classify(
                 &doc,
                 text,
-                profile.config.transactional_glob(&abs),
-                profile.config.infer_class,
+                setup.config.transactional_glob(&abs),
+                setup.config.infer_class,
             ),
         };
         let mut out = Vec::new();
         for p in &doc.problems {
-            if profile.config.level(p.rule, Severity::Warning, &abs).is_none() {
+            if setup.config.level(p.rule, Severity::Warning, &abs).is_none() {
                 continue;
             }
             out.push(Diagnostic {
@@ -304,13 +306,13 @@ impl Linter {
         }
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         let read_related = |reference: &str| read_related(&base, reference, files);
-        let evaluator = Evaluator::new(&doc, text, &profile.knowledge, profile.config.address.as_deref())
-            .with_esp(&profile.config.esp)
+        let evaluator = Evaluator::new(&doc, text, &setup.knowledge, setup.config.address.as_deref())
+            .with_esp(&setup.config.esp)
             .with_related(&read_related)
-            .with_setting_patterns(&profile.rules);
+            .with_setting_patterns(&setup.rules);
         let mut ran: Vec<String> = out.iter().map(|d| d.rule.clone()).collect();
-        for rule in &profile.rules.rules {
-            let Some(severity) = self.applies(rule, &doc, profile, &abs) else {
+        for rule in &setup.rules.rules {
+            let Some(severity) = self.applies(rule, &doc, setup, &abs) else {
                 continue;
             };
             ran.push(rule.id.clone());
@@ -321,14 +323,14 @@ impl Linter {
             matches!(t, "input" | "syntax" | "suppression")
                 || t.starts_with("input/")
                 || t.starts_with("syntax/")
-                || profile.rules.rules.iter().any(|r| r.id == t || r.group() == t)
+                || setup.rules.rules.iter().any(|r| r.id == t || r.group() == t)
         };
         let level = |id: &str, default: Severity| {
             let selected = self.overrides.select.is_empty() || self.overrides.select.iter().any(|s| selects(id, s));
             if !selected || self.overrides.ignore.iter().any(|s| selects(id, s)) {
                 return None;
             }
-            profile.config.level(id, default, &abs)
+            setup.config.level(id, default, &abs)
         };
         suppress::apply(
             &doc,
@@ -347,7 +349,7 @@ impl Linter {
                 .then_with(|| a.rule.cmp(&b.rule))
                 .then_with(|| a.span.end.cmp(&b.span.end))
         });
-        Linted {
+        SourceFindings {
             diagnostics: out,
             kind: doc.kind,
             format: doc.format,
@@ -356,7 +358,7 @@ impl Linter {
         }
     }
 
-    fn applies(&self, rule: &Rule, doc: &Document, profile: &Profile, path: &Path) -> Option<Severity> {
+    fn applies(&self, rule: &Rule, doc: &Document, setup: &LintSetup, path: &Path) -> Option<Severity> {
         if !rule.kinds.contains(&doc.kind) {
             return None;
         }
@@ -375,7 +377,7 @@ impl Linter {
         if self.overrides.ignore.iter().any(|s| matches_selector(rule, s)) {
             return None;
         }
-        profile.config.level(&rule.id, rule.severity, path)
+        setup.config.level(&rule.id, rule.severity, path)
     }
 
     fn run_rule(&self, rule: &Rule, severity: Severity, ev: &Evaluator<'_>, out: &mut Vec<Diagnostic>) {

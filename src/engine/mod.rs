@@ -13,5 +13,5 @@ pub mod linter;
 pub mod related;
 pub mod suppress;
 
-pub use front_door::{FileDetails, FileOutcome, Input, LintedFile};
-pub use linter::{LintAs, Linted, Linter, Overrides, Profile};
+pub use front_door::{CheckedFile, FileDetails, FileOutcome, Input};
+pub use linter::{LintAs, LintSetup, Linter, Overrides, SourceFindings};

@@ -227,7 +227,7 @@ mod tests {
     fn template_reference_is_read_once_and_failures_are_kept() {
         let k = registry();
         let text = "campaign:\n  subject: Hi\n  template: emails/spring.html\n";
-        let mut doc = Document::new(FileKind::Config, crate::document::Format::Yaml, text.len());
+        let mut doc = Document::new(FileKind::Config, crate::document::SourceFormat::Yaml, text.len());
         doc.settings = crate::syntax::config::parse_yaml(text).settings;
         let found = template_use(&doc, &k.registry, &|p: &str| {
             if p == "emails/spring.html" {

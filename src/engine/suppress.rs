@@ -12,8 +12,8 @@
 
 use super::comment_syntax::strip_close;
 use super::facts;
-use crate::document::{Comment, Document, Format};
-use crate::report::{Diagnostic, Severity, Suppression};
+use crate::diagnostic::{Diagnostic, Severity, Suppression};
+use crate::document::{Comment, Document, SourceFormat};
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -191,7 +191,7 @@ fn next_scope(doc: &Document, text: &str, comments: &[Comment], comment: Span) -
     }
     let at = next_code(text, comments, comment.end)?;
     let mut end = line_end(text, at);
-    if matches!(doc.format, Format::Html | Format::Mjml) {
+    if matches!(doc.format, SourceFormat::Html | SourceFormat::Mjml) {
         let i = doc.elements.partition_point(|e| e.span.start < at);
         if let Some(el) = doc.elements.get(i).filter(|e| e.span.start == at) {
             end = end.max(line_end(text, el.span.end.saturating_sub(1)));

@@ -9,7 +9,7 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SecretsFile {
-    formats: Vec<FormatDef>,
+    formats: Vec<SecretFormatDef>,
     keys: String,
     placeholders: Vec<String>,
     #[serde(default)]
@@ -19,7 +19,7 @@ struct SecretsFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FormatDef {
+struct SecretFormatDef {
     name: String,
     pattern: String,
     #[serde(default)]
@@ -34,7 +34,7 @@ struct EntropyDef {
 }
 
 #[derive(Debug)]
-struct Format {
+struct SecretFormat {
     name: String,
     regex: LazyRegex,
     context: Option<LazyRegex>,
@@ -42,7 +42,7 @@ struct Format {
 
 #[derive(Debug)]
 pub struct Secrets {
-    formats: Vec<Format>,
+    formats: Vec<SecretFormat>,
     keys: LazyRegex,
     placeholders: LazyRegex,
     weak: LazyRegex,
@@ -102,7 +102,7 @@ impl Secrets {
         };
         let mut formats = Vec::new();
         for f in &file.formats {
-            formats.push(Format {
+            formats.push(SecretFormat {
                 name: f.name.clone(),
                 regex: compile(&f.pattern, false)?,
                 context: f.context.as_deref().map(|c| compile(c, true)).transpose()?,

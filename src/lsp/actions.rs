@@ -5,7 +5,7 @@
 
 use super::convert;
 use super::documents::Document;
-use crate::document::Format;
+use crate::document::SourceFormat;
 use crate::engine::comment_syntax::{self, CommentStyle};
 use crate::source::SourceText;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, Uri, WorkspaceEdit};
@@ -33,7 +33,7 @@ pub fn code_actions(doc: &Document, range: Range, only: Option<&[CodeActionKind]
     let src = &doc.source;
     let wanted = convert::span(src, range);
     let style = doc.linted.format.and_then(|f| comment_syntax::style_for(&doc.path, f));
-    let markup = matches!(doc.linted.format, Some(Format::Html | Format::Mjml));
+    let markup = matches!(doc.linted.format, Some(SourceFormat::Html | SourceFormat::Mjml));
     let mut fixes = Vec::new();
     let mut ignores = Vec::new();
     let mut seen_line: HashSet<(String, usize)> = HashSet::new();

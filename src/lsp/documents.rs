@@ -2,7 +2,7 @@
 //! the last lint of it, which code actions, hover and pull requests answer from.
 
 use super::convert;
-use super::lint::Linted;
+use super::lint::BufferFindings;
 use crate::source::SourceText;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::collections::HashMap;
@@ -15,7 +15,7 @@ pub struct Document {
     pub path: PathBuf,
     pub version: i32,
     pub source: SourceText,
-    pub linted: Linted,
+    pub linted: BufferFindings,
 }
 
 #[derive(Debug, Default)]

@@ -1,11 +1,11 @@
-//! The one lint path of the server: the same config resolution (`Linter::profile_for`) and the
+//! The one lint path of the server: the same config resolution (`Linter::setup_for`) and the
 //! same `lint_source` as `inboxlint check`, then conversion to LSP diagnostics. When the
 //! config or a rule file is broken, the document is still linted (with the built-in defaults)
 //! and says why, and the broken files' errors are handed back to be shown on those files.
 
 use super::convert;
-use crate::document::Format;
-use crate::engine::{FileOutcome, Input, Linter, Profile};
+use crate::document::SourceFormat;
+use crate::engine::{FileOutcome, Input, LintSetup, Linter};
 use crate::knowledge::yaml::LoadError;
 use crate::report::{Diagnostic, Severity};
 use crate::rules::RuleSet;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub const FALLBACK_RULE: &str = "input/invalid-config";
 
 #[derive(Debug, Default)]
-pub struct Linted {
+pub struct BufferFindings {
     /// Findings that are shown (suppressed ones are left out), in source order.
     pub diagnostics: Vec<Diagnostic>,
     /// The same findings as the editor gets them.
@@ -26,21 +26,21 @@ pub struct Linted {
     /// The rules the document was linted with, for hover.
     pub rules: Option<Arc<RuleSet>>,
     /// The document's format, for the comment syntax of ignore actions.
-    pub format: Option<Format>,
+    pub format: Option<SourceFormat>,
     /// Config and rule files that failed to load while resolving this document's config.
     pub load_errors: Vec<LoadError>,
 }
 
 /// Lint an editor buffer as `inboxlint check` would lint the file at `path`.
-pub fn lint_document(linter: &Linter, fallback: &Linter, path: &Path, src: &SourceText, uri: &Uri) -> Linted {
-    let mut linted = match linter.profile_for(path) {
-        Ok(profile) => lint_with(linter, &profile, path, src),
+pub fn lint_document(linter: &Linter, fallback: &Linter, path: &Path, src: &SourceText, uri: &Uri) -> BufferFindings {
+    let mut linted = match linter.setup_for(path) {
+        Ok(setup) => lint_with(linter, &setup, path, src),
         Err(errors) => {
-            let mut linted = match fallback.profile_for(path) {
-                Ok(profile) => lint_with(fallback, &profile, path, src),
-                Err(more) => Linted {
+            let mut linted = match fallback.setup_for(path) {
+                Ok(setup) => lint_with(fallback, &setup, path, src),
+                Err(more) => BufferFindings {
                     load_errors: more,
-                    ..Linted::default()
+                    ..BufferFindings::default()
                 },
             };
             linted.diagnostics.insert(0, fallback_note(&errors));
@@ -57,24 +57,24 @@ pub fn lint_document(linter: &Linter, fallback: &Linter, path: &Path, src: &Sour
 }
 
 /// The front door the CLI uses, with excludes applied as for a file found by walking.
-fn lint_with(linter: &Linter, profile: &Profile, path: &Path, src: &SourceText) -> Linted {
-    let FileOutcome::Linted(file) = linter.lint_input_with(profile, path, Input::Text(src.text()), true) else {
-        return Linted::default();
+fn lint_with(linter: &Linter, setup: &LintSetup, path: &Path, src: &SourceText) -> BufferFindings {
+    let FileOutcome::Linted(file) = linter.lint_input_with(setup, path, Input::Text(src.text()), true) else {
+        return BufferFindings::default();
     };
-    Linted {
+    BufferFindings {
         diagnostics: file
             .diagnostics
             .into_iter()
             .filter(|d| d.suppressed.is_none())
             .collect(),
         lsp: Vec::new(),
-        rules: Some(Arc::clone(&profile.rules)),
+        rules: Some(Arc::clone(&setup.rules)),
         // A buffer that was not linted (too large, a crash) still gets ignore actions in the
         // comment syntax its path implies.
         format: file
             .details
             .map(|d| d.format)
-            .or_else(|| linter.kind_of(path, profile).map(|(_, f)| f)),
+            .or_else(|| linter.kind_of(path, setup).map(|(_, f)| f)),
         load_errors: Vec::new(),
     }
 }

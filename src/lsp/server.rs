@@ -5,7 +5,7 @@
 //! lint it at once.
 
 use super::documents::{self, Document, Documents};
-use super::lint::{self, Linted};
+use super::lint::{self, BufferFindings};
 use super::{actions, convert, hover, watch};
 use crate::engine::{Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
@@ -239,7 +239,7 @@ impl Server<'_> {
             path,
             version: item.version,
             source: SourceText::new(item.text),
-            linted: Linted::default(),
+            linted: BufferFindings::default(),
         });
         self.lint_and_publish(&[item.uri]);
     }

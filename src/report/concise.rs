@@ -48,13 +48,13 @@ fn one_line(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::tests::{files_checked, sample_reports, snapshot_settings};
-    use crate::report::{Format, render};
+    use crate::report::{OutputFormat, render};
 
     #[test]
     fn concise_basic() {
         let reports = sample_reports();
         let summary = Summary::of(&reports, files_checked());
-        let out = render(Format::Concise, &reports, &summary, &RenderOptions::default());
+        let out = render(OutputFormat::Concise, &reports, &summary, &RenderOptions::default());
         snapshot_settings().bind(|| insta::assert_snapshot!("report_concise_basic", out));
     }
 
@@ -66,7 +66,7 @@ mod tests {
             show_suppressed: true,
             ..RenderOptions::default()
         };
-        let out = render(Format::Concise, &reports, &summary, &opts);
+        let out = render(OutputFormat::Concise, &reports, &summary, &opts);
         snapshot_settings().bind(|| insta::assert_snapshot!("report_concise_show_suppressed", out));
     }
 
@@ -78,7 +78,7 @@ mod tests {
             color: true,
             ..RenderOptions::default()
         };
-        let out = render(Format::Concise, &reports, &summary, &opts);
+        let out = render(OutputFormat::Concise, &reports, &summary, &opts);
         let first = out.lines().next().unwrap();
         assert!(
             first.starts_with("\x1b[1mcampaigns/spring.yaml:5:8:\x1b[0m "),

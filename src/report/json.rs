@@ -218,13 +218,13 @@ pub fn render_with_files(reports: &[FileReport], summary: &Summary, files: &[Fil
 mod tests {
     use super::*;
     use crate::report::tests::{files_checked, sample_reports, snapshot_settings};
-    use crate::report::{Format, RenderOptions, render};
+    use crate::report::{OutputFormat, RenderOptions, render};
 
     #[test]
     fn json_basic() {
         let reports = sample_reports();
         let summary = Summary::of(&reports, files_checked());
-        let out = render(Format::Json, &reports, &summary, &RenderOptions::default());
+        let out = render(OutputFormat::Json, &reports, &summary, &RenderOptions::default());
         assert!(out.ends_with("}\n"));
         snapshot_settings().bind(|| insta::assert_snapshot!("report_json_basic", out));
     }
@@ -233,7 +233,7 @@ mod tests {
     fn json_shape_is_the_contract() {
         let reports = sample_reports();
         let summary = Summary::of(&reports, files_checked());
-        let out = render(Format::Json, &reports, &summary, &RenderOptions::default());
+        let out = render(OutputFormat::Json, &reports, &summary, &RenderOptions::default());
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         // serde_json's map is sorted, so this checks the member names; the snapshot the order.
         let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
@@ -291,7 +291,7 @@ mod tests {
             show_suppressed: true,
             ..RenderOptions::default()
         };
-        assert_eq!(render(Format::Json, &reports, &summary, &show), out);
+        assert_eq!(render(OutputFormat::Json, &reports, &summary, &show), out);
     }
 
     #[test]

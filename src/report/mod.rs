@@ -20,9 +20,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// An output format of `inboxlint check`. Adding one: a variant here, its name in
-/// [`Format::ALL`] and [`Format::as_str`], a module, and an arm in [`render`].
+/// [`OutputFormat::ALL`] and [`OutputFormat::as_str`], a module, and an arm in [`render`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum OutputFormat {
     Pretty,
     Concise,
     Json,
@@ -33,34 +33,34 @@ pub enum Format {
     Markdown,
 }
 
-impl Format {
-    pub const ALL: &'static [Format] = &[
-        Format::Pretty,
-        Format::Concise,
-        Format::Json,
-        Format::Sarif,
-        Format::Github,
-        Format::Junit,
-        Format::Gitlab,
-        Format::Markdown,
+impl OutputFormat {
+    pub const ALL: &'static [OutputFormat] = &[
+        OutputFormat::Pretty,
+        OutputFormat::Concise,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Github,
+        OutputFormat::Junit,
+        OutputFormat::Gitlab,
+        OutputFormat::Markdown,
     ];
 
     /// The name used by `--format` and `INBOXLINT_FORMAT`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Format::Pretty => "pretty",
-            Format::Concise => "concise",
-            Format::Json => "json",
-            Format::Sarif => "sarif",
-            Format::Github => "github",
-            Format::Junit => "junit",
-            Format::Gitlab => "gitlab",
-            Format::Markdown => "markdown",
+            OutputFormat::Pretty => "pretty",
+            OutputFormat::Concise => "concise",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Github => "github",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Gitlab => "gitlab",
+            OutputFormat::Markdown => "markdown",
         }
     }
 }
 
-impl fmt::Display for Format {
+impl fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,17 +71,17 @@ pub struct UnknownFormat(pub String);
 
 impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<_> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        let names: Vec<_> = OutputFormat::ALL.iter().map(|f| f.as_str()).collect();
         write!(f, "unknown format `{}` (expected one of: {})", self.0, names.join(", "))
     }
 }
 
 impl std::error::Error for UnknownFormat {}
 
-impl FromStr for Format {
+impl FromStr for OutputFormat {
     type Err = UnknownFormat;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
+        OutputFormat::ALL
             .iter()
             .copied()
             .find(|f| f.as_str() == s)
@@ -115,28 +115,28 @@ impl RenderOptions {
 
 /// Render everything to one String. `reports` are expected sorted by path, and each file's
 /// diagnostics by span; `summary` counts only unsuppressed findings.
-pub fn render(format: Format, reports: &[FileReport], summary: &Summary, opts: &RenderOptions) -> String {
+pub fn render(format: OutputFormat, reports: &[FileReport], summary: &Summary, opts: &RenderOptions) -> String {
     render_with_rules(format, reports, summary, opts, &RuleCatalog::default())
 }
 
 /// [`render`] with the rule documentation that SARIF's `tool.driver.rules[]` publishes; rules
 /// missing from `catalog` are described from their findings.
 pub fn render_with_rules(
-    format: Format,
+    format: OutputFormat,
     reports: &[FileReport],
     summary: &Summary,
     opts: &RenderOptions,
     catalog: &RuleCatalog,
 ) -> String {
     match format {
-        Format::Pretty => pretty::render(reports, summary, opts),
-        Format::Concise => concise::render(reports, summary, opts),
-        Format::Json => json::render(reports, summary),
-        Format::Sarif => sarif::render(reports, catalog, env!("CARGO_PKG_VERSION")),
-        Format::Github => github::render(reports, opts),
-        Format::Junit => junit::render(reports),
-        Format::Gitlab => gitlab::render(reports),
-        Format::Markdown => markdown::render(reports, summary),
+        OutputFormat::Pretty => pretty::render(reports, summary, opts),
+        OutputFormat::Concise => concise::render(reports, summary, opts),
+        OutputFormat::Json => json::render(reports, summary),
+        OutputFormat::Sarif => sarif::render(reports, catalog, env!("CARGO_PKG_VERSION")),
+        OutputFormat::Github => github::render(reports, opts),
+        OutputFormat::Junit => junit::render(reports),
+        OutputFormat::Gitlab => gitlab::render(reports),
+        OutputFormat::Markdown => markdown::render(reports, summary),
     }
 }
 
@@ -424,7 +424,7 @@ pub(crate) mod tests {
                 ..RenderOptions::default()
             },
         ] {
-            for &format in Format::ALL {
+            for &format in OutputFormat::ALL {
                 let want = render(format, &reports, &summary, &opts);
                 let got = render(format, &excerpts, &summary, &opts);
                 assert_eq!(got, want, "{format:?}");
@@ -434,10 +434,10 @@ pub(crate) mod tests {
 
     #[test]
     fn format_names_round_trip() {
-        for f in Format::ALL {
-            assert_eq!(f.as_str().parse::<Format>(), Ok(*f));
+        for f in OutputFormat::ALL {
+            assert_eq!(f.as_str().parse::<OutputFormat>(), Ok(*f));
         }
-        let err = "xml".parse::<Format>().unwrap_err();
+        let err = "xml".parse::<OutputFormat>().unwrap_err();
         assert_eq!(
             err.to_string(),
             "unknown format `xml` (expected one of: pretty, concise, json, sarif, github, junit, gitlab, markdown)"

@@ -150,7 +150,7 @@ impl miette::Diagnostic for Lint<'_> {
 mod tests {
     use super::*;
     use crate::report::tests::{files_checked, sample_reports};
-    use crate::report::{Format, render};
+    use crate::report::{OutputFormat, render};
     use crate::source::{SourceText, Span};
     use std::sync::Arc;
     use std::time::Instant;
@@ -163,7 +163,7 @@ mod tests {
     fn pretty_basic() {
         let reports = sample_reports();
         let summary = Summary::of(&reports, files_checked());
-        let out = render(Format::Pretty, &reports, &summary, &RenderOptions::default());
+        let out = render(OutputFormat::Pretty, &reports, &summary, &RenderOptions::default());
         settings().bind(|| insta::assert_snapshot!("report_pretty_basic", out));
     }
 
@@ -175,7 +175,7 @@ mod tests {
             show_suppressed: true,
             ..RenderOptions::default()
         };
-        let out = render(Format::Pretty, &reports, &summary, &opts);
+        let out = render(OutputFormat::Pretty, &reports, &summary, &opts);
         settings().bind(|| insta::assert_snapshot!("report_pretty_show_suppressed", out));
     }
 
@@ -185,7 +185,7 @@ mod tests {
             files: 12,
             ..Summary::default()
         };
-        let out = render(Format::Pretty, &[], &summary, &RenderOptions::default());
+        let out = render(OutputFormat::Pretty, &[], &summary, &RenderOptions::default());
         assert_eq!(out, "All checks passed (12 files checked).\n");
     }
 
@@ -197,10 +197,10 @@ mod tests {
             color: true,
             ..RenderOptions::default()
         };
-        let out = render(Format::Pretty, &reports, &summary, &opts);
+        let out = render(OutputFormat::Pretty, &reports, &summary, &opts);
         assert!(out.contains("\u{1b}["), "ANSI styles expected");
         assert!(out.contains("\u{1b}]8;;https://"), "terminal hyperlink expected");
-        let plain = render(Format::Pretty, &reports, &summary, &RenderOptions::default());
+        let plain = render(OutputFormat::Pretty, &reports, &summary, &RenderOptions::default());
         assert!(!plain.contains('\u{1b}'));
     }
 
@@ -330,7 +330,7 @@ mod tests {
         }];
         let summary = Summary::of(&reports, 1);
         let started = Instant::now();
-        let out = render(Format::Pretty, &reports, &summary, &RenderOptions::default());
+        let out = render(OutputFormat::Pretty, &reports, &summary, &RenderOptions::default());
         let elapsed = started.elapsed();
         eprintln!("pretty: 1,000 diagnostics in a 1 MB file rendered in {elapsed:?}");
         let column = line[..href].chars().count() + 1;

@@ -2,9 +2,9 @@
 //! evaluation never parses a pattern.
 
 use super::selector::Selector;
-use crate::document::{Emits, FileKind, Format, Purpose, Role, TagContext, TagKind};
+use crate::diagnostic::Severity;
+use crate::document::{Emits, FileKind, Purpose, Role, SourceFormat, TagContext, TagKind};
 use crate::lazy_regex::LazyRegex;
-use crate::report::Severity;
 
 #[derive(Debug, Clone)]
 pub enum Set<T> {
@@ -185,7 +185,7 @@ pub struct Rule {
     pub title: String,
     pub severity: Severity,
     pub kinds: Vec<FileKind>,
-    pub formats: Vec<Format>,
+    pub formats: Vec<SourceFormat>,
     pub classes: Vec<String>,
     pub profiles: Vec<String>,
     pub precondition: Option<Matcher>,

@@ -3,10 +3,10 @@
 use super::compiled::*;
 use super::schema::*;
 use super::selector::Selector;
-use crate::document::{FileKind, Format};
+use crate::diagnostic::Severity;
+use crate::document::{FileKind, SourceFormat};
 use crate::knowledge::yaml::{self, LoadError};
 use crate::lazy_regex::LazyRegex;
-use crate::report::Severity;
 
 pub const GROUPS: &[&str] = &[
     "canspam",
@@ -264,17 +264,17 @@ pub fn default_filename(kind: FileKind) -> &'static str {
     }
 }
 
-fn parse_format(s: &str) -> Option<Format> {
+fn parse_format(s: &str) -> Option<SourceFormat> {
     Some(match s {
-        "html" => Format::Html,
-        "mjml" => Format::Mjml,
-        "yaml" => Format::Yaml,
-        "json" => Format::Json,
-        "toml" => Format::Toml,
-        "env" => Format::Env,
-        "ini" => Format::Ini,
-        "sql" => Format::Sql,
-        "prisma" => Format::Prisma,
+        "html" => SourceFormat::Html,
+        "mjml" => SourceFormat::Mjml,
+        "yaml" => SourceFormat::Yaml,
+        "json" => SourceFormat::Json,
+        "toml" => SourceFormat::Toml,
+        "env" => SourceFormat::Env,
+        "ini" => SourceFormat::Ini,
+        "sql" => SourceFormat::Sql,
+        "prisma" => SourceFormat::Prisma,
         _ => return None,
     })
 }

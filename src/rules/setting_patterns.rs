@@ -136,7 +136,7 @@ forbid:
         let doc = crate::engine::facts::build(
             "mail:\n  secure: true\n  smtp:\n    tls: false\nother:\n  tls: 1\n",
             crate::document::FileKind::Config,
-            crate::document::Format::Yaml,
+            crate::document::SourceFormat::Yaml,
             &crate::knowledge::Knowledge::builtin().expect("knowledge"),
         );
         assert!(doc.settings.len() >= 3);

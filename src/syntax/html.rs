@@ -530,14 +530,14 @@ fn place_tags(tags: &mut [MergeTag], st: &State) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{FileKind, Format};
+    use crate::document::{FileKind, SourceFormat};
     use crate::knowledge::Knowledge;
     use crate::syntax::merge_tags;
 
     fn doc(src: &str) -> Document {
         let k = Knowledge::builtin().expect("knowledge");
         let m = merge_tags::scan_and_mask(src, &k);
-        let mut d = Document::new(FileKind::Html, Format::Html, src.len());
+        let mut d = Document::new(FileKind::Html, SourceFormat::Html, src.len());
         parse(src, &m.text, m.tags, &mut d);
         d
     }

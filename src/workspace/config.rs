@@ -1,9 +1,9 @@
 //! `.inboxlint.yaml`: the file format, discovery (nearest up the tree) and resolution into what
 //! the linter needs. One function resolves a path's config for the CLI and the LSP alike.
 
+use crate::diagnostic::Severity;
 use crate::document::FileKind;
 use crate::knowledge::yaml::{self, LoadError};
-use crate::report::Severity;
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;

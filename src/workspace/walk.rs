@@ -1,7 +1,7 @@
 //! File discovery (ignore's parallel walker: .gitignore aware) and careful reading: size limits,
 //! binary and non-UTF-8 files become located notes instead of aborting the run.
 
-use crate::report::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

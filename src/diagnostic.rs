@@ -1,0 +1,143 @@
+//! The diagnostic model: what a finding is, from the rules that set its severity to the
+//! renderers, the LSP and the baseline. It sits at the bottom of the layers (beside `source`) so
+//! rules, workspace and engine use it without importing the renderers.
+
+use crate::source::Span;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A replacement the user (or an editor) can apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub description: String,
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// Why a finding is not counted: an inline comment or the baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `inline` or `baseline`.
+    pub kind: &'static str,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// The rule's documentation.
+    pub url: Option<String>,
+    pub span: Span,
+    pub labels: Vec<Label>,
+    pub fix: Option<Fix>,
+    pub suppressed: Option<Suppression>,
+}
+
+impl Diagnostic {
+    /// A finding with no help, docs link, labels or fix yet: what input problems, notes and the
+    /// crash guard report. Rules add the rest with the `with_*` methods.
+    pub fn new(rule: impl Into<String>, severity: Severity, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            help: None,
+            url: None,
+            span,
+            labels: Vec::new(),
+            fix: None,
+            suppressed: None,
+        }
+    }
+
+    pub fn with_help(self, help: impl Into<String>) -> Self {
+        Diagnostic {
+            help: Some(help.into()),
+            ..self
+        }
+    }
+}
+
+impl Diagnostic {
+    /// The stretches of the source renderers read for this finding, for cutting an excerpt
+    /// ([`crate::source::SourceText::excerpt`]). The primary span and the labels come as one span covering
+    /// them all: miette joins the snippets of labels whose contexts it deems to touch (a test
+    /// that, far down a file, joins nearly any two) and then reads all the text between them.
+    pub fn source_extents(&self) -> impl Iterator<Item = Span> + '_ {
+        let ends = |s: &Span| (s.start.min(s.end), s.start.max(s.end));
+        let (start, end) = self
+            .labels
+            .iter()
+            .map(|l| ends(&l.span))
+            .fold(ends(&self.span), |(a, b), (c, d)| (a.min(c), b.max(d)));
+        std::iter::once(Span::new(start, end)).chain(self.fix.as_ref().map(|f| f.span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_extents_cover_labels_as_one_span_and_the_fix_apart() {
+        let d = Diagnostic {
+            rule: "r/x".into(),
+            severity: Severity::Error,
+            message: "m".into(),
+            help: None,
+            url: None,
+            span: Span::new(50, 55),
+            labels: vec![
+                Label {
+                    span: Span::new(90, 95),
+                    message: "after".into(),
+                },
+                Label {
+                    // Reversed spans still count by their ends.
+                    span: Span::new(20, 10),
+                    message: "before".into(),
+                },
+            ],
+            fix: Some(Fix {
+                description: "f".into(),
+                span: Span::new(300, 304),
+                replacement: String::new(),
+            }),
+            suppressed: None,
+        };
+        let extents: Vec<Span> = d.source_extents().collect();
+        assert_eq!(extents, vec![Span::new(10, 95), Span::new(300, 304)]);
+        let plain = Diagnostic {
+            labels: vec![],
+            fix: None,
+            ..d
+        };
+        assert_eq!(plain.source_extents().collect::<Vec<_>>(), vec![Span::new(50, 55)]);
+    }
+}
