@@ -129,7 +129,10 @@ pub fn text(rules: &[Rule]) -> String {
     ));
     if let Ok(knowledge) = crate::knowledge::Knowledge::builtin() {
         let dialects = &knowledge.registry.dialects;
-        out.push_str(&format!("\n{} ESPs and template languages (`esp:` in .inboxlint.yaml):\n", dialects.len()));
+        out.push_str(&format!(
+            "\n{} ESPs and template languages (`esp:` in .inboxlint.yaml):\n",
+            dialects.len()
+        ));
         let mut ids: Vec<_> = dialects.iter().collect();
         ids.sort_by(|a, b| a.id.cmp(b.id));
         for d in ids {

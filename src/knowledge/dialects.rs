@@ -137,7 +137,11 @@ impl Dialect {
         }
         Some(self.footer_note.clone().unwrap_or_else(|| {
             if adds {
-                format!("{} adds its own {} footer when the template has none", self.name, role.as_str())
+                format!(
+                    "{} adds its own {} footer when the template has none",
+                    self.name,
+                    role.as_str()
+                )
             } else {
                 format!("{} refuses to send without its {} tag", self.name, role.as_str())
             }
@@ -346,8 +350,12 @@ impl Registry {
         }
         if found.is_empty() {
             let family = intern(family);
-            for np in &self.names {
-                if np.family.is_none_or(|f| f == family) && np.regex.is_match(name) {
+            // A pattern scoped to this syntax (Mailjet's `[[UNSUB_LINK_xx]]`) speaks before the
+            // generic ones that fit any syntax.
+            let scoped = self.names.iter().filter(|np| np.family == Some(family));
+            let open = self.names.iter().filter(|np| np.family.is_none());
+            for np in scoped.chain(open) {
+                if np.regex.is_match(name) {
                     found.push(TokenInfo {
                         dialect: np.dialect,
                         role: Some(np.role),

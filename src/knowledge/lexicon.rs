@@ -91,7 +91,11 @@ impl Lexicon {
             categories,
             by_name,
             suffixes,
-            protected_words: pii_file.protected_words.iter().map(|w| normalize_field_name(w)).collect(),
+            protected_words: pii_file
+                .protected_words
+                .iter()
+                .map(|w| normalize_field_name(w))
+                .collect(),
             unsubscribe_text: phrase_regex(&opt.unsubscribe),
             preferences_text: phrase_regex(&opt.preferences),
             web_view_text: phrase_regex(&opt.web_view),

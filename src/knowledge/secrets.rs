@@ -259,7 +259,10 @@ mod tests {
         for v in ["secret", "password", "DEADBEEF", "CAFEBABE", "admin123"] {
             assert!(!s.is_placeholder(v), "{v}");
             let kind = s.credential("password", v).map(|k| k.0);
-            assert!(kind.as_deref().is_some_and(|k| k.starts_with("weak literal")), "{v}: {kind:?}");
+            assert!(
+                kind.as_deref().is_some_and(|k| k.starts_with("weak literal")),
+                "{v}: {kind:?}"
+            );
             assert_eq!(s.secret("db.password", "password", v), None, "{v}");
         }
     }

@@ -118,8 +118,11 @@ pub fn esp_markdown(registry: &crate::knowledge::dialects::Registry) -> String {
     dialects.sort_by(|a, b| a.id.cmp(b.id));
     let verified = dialects.iter().filter(|d| d.unverified.is_none()).count();
     let mut out = String::new();
-    let _ = writeln!(out, "## ESPs and template languages
-");
+    let _ = writeln!(
+        out,
+        "## ESPs and template languages
+"
+    );
     let _ = writeln!(
         out,
         "{} dialects in `rules/esp/*.yaml` ({verified} checked against the vendor's documentation). \
@@ -127,7 +130,10 @@ pub fn esp_markdown(registry: &crate::knowledge::dialects::Registry) -> String {
          rule (an unsubscribe or address tag counts) but never raise an error on their own.\n",
         dialects.len()
     );
-    let _ = writeln!(out, "| dialect | name | tokens | footer | verified against |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| dialect | name | tokens | footer | verified against |\n|---|---|---|---|---|"
+    );
     for d in dialects {
         let footer = match (d.auto_footer.is_empty(), d.blocks_send.is_empty()) {
             (false, _) => "adds its own",

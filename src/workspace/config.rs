@@ -263,7 +263,11 @@ pub fn unknown_esp_errors(config: &Resolved, registry: &crate::knowledge::dialec
     if unknown.is_empty() {
         return Vec::new();
     }
-    let shown = config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let shown = config
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     let text = config
         .path
         .as_ref()
@@ -283,7 +287,10 @@ pub fn unknown_esp_errors(config: &Resolved, registry: &crate::knowledge::dialec
             let hint = if closest.is_empty() {
                 String::new()
             } else {
-                format!("; did you mean {}?", closest.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "; did you mean {}?",
+                    closest.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                )
             };
             LoadError::at(
                 &shown,
