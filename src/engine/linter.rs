@@ -9,7 +9,8 @@ use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::rules::{Mode, Rule, RuleSet};
 use crate::workspace::config::{self, Resolved};
-use crate::workspace::kind;
+use crate::workspace::confine::ProjectRoot;
+use crate::workspace::{kind, rule_files};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -152,6 +153,7 @@ impl Linter {
 
     fn build_setup(&self, config_path: Option<&Path>) -> Result<LintSetup, Vec<LoadError>> {
         let mut config = match config_path {
+            Some(p) if self.overrides.config.is_some() => config::load_named(p).map_err(|e| vec![e])?,
             Some(p) => config::load(p).map_err(|e| vec![e])?,
             None => Resolved::defaults(self.cwd.clone()),
         };
@@ -203,7 +205,9 @@ impl Linter {
                 ));
                 continue;
             }
-            match RuleSet::load_dir(dir) {
+            let loaded =
+                rule_files::collect(dir, Some(&config.project), &rule_files::LIMITS).and_then(RuleSet::load_files);
+            match loaded {
                 Ok((r, d)) => {
                     for rule in r {
                         // A user rule with a built-in id replaces it: that is how users change one.
@@ -305,7 +309,16 @@ impl Linter {
             });
         }
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-        let read_related = |reference: &str| read_related(&base, reference, files);
+        // The config's project when the file is in it; else (no config, or `--config` from
+        // elsewhere) the git work tree or directory of the file.
+        let read_related = |reference: &str| {
+            let config_project = &setup.config.project;
+            if setup.config.path.is_some() && config_project.admit(&base).is_ok() {
+                read_related(&base, config_project, reference, files)
+            } else {
+                read_related(&base, &ProjectRoot::of_dir(&base), reference, files)
+            }
+        };
         let evaluator = Evaluator::new(&doc, text, &setup.knowledge, setup.config.address.as_deref())
             .with_esp(&setup.config.esp)
             .with_related(&read_related)
@@ -434,8 +447,13 @@ impl Linter {
 }
 
 /// A file a document refers to, relative to the document's directory: from `files` first (rule
-/// examples), else from disk. Paths that leave the project tree are read like any other.
-fn read_related(base: &Path, reference: &str, files: &[(String, String)]) -> Result<String, String> {
+/// examples), else from disk, and only inside the project: the reference is repository content.
+fn read_related(
+    base: &Path,
+    project: &ProjectRoot,
+    reference: &str,
+    files: &[(String, String)],
+) -> Result<String, String> {
     let wanted = reference.trim_start_matches("./");
     if let Some((_, text)) = files.iter().find(|(p, _)| p.trim_start_matches("./") == wanted) {
         return Ok(text.clone());
@@ -443,7 +461,9 @@ fn read_related(base: &Path, reference: &str, files: &[(String, String)]) -> Res
     if !files.is_empty() {
         return Err("not among the example's files".into());
     }
-    let path = base.join(reference);
+    let path = project
+        .resolve(base, Path::new(reference))
+        .map_err(|outside| format!("not read: {outside}"))?;
     match std::fs::metadata(&path) {
         Ok(meta) if meta.len() > 10 * 1024 * 1024 => return Err("larger than 10 MiB".into()),
         Ok(_) => {}
