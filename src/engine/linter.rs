@@ -148,6 +148,20 @@ impl Linter {
         }
     }
 
+    /// The class of the message whose HTML (or MJML) part sits beside the text part at `abs`,
+    /// decided as when that part is linted.
+    fn html_part_class(&self, abs: &Path, setup: &LintSetup) -> Option<ClassInfo> {
+        let html = crate::message::parts::sibling_parts(abs)
+            .into_iter()
+            .find(|p| kind::classify(p).is_some_and(|(k, _)| matches!(k, FileKind::Html | FileKind::Mjml)))?;
+        let text = read_template(&html)?;
+        let (kind, format) = kind::classify(&html)?;
+        Some(
+            self.lint_detailed(&html, &text, setup, &LintAs::new(kind, format))
+                .class,
+        )
+    }
+
     /// Read access to the run's include graph (for `explain`).
     pub fn with_include_graph<R>(&self, f: impl FnOnce(Option<&IncludeGraph>) -> R) -> R {
         let graph = self.graph.read().unwrap_or_else(|p| p.into_inner());
@@ -428,6 +442,13 @@ impl Linter {
                     *span = (at.start, at.end);
                 }
                 info
+            }
+            // A text part is a part of its HTML part's message and has that message's class.
+            (None, _) if kind == FileKind::Text && setup.config.class_glob(&abs).is_none() => {
+                match self.html_part_class(&abs, setup) {
+                    Some(info) => info,
+                    None => facts::classify(&doc, text, None, inference()),
+                }
             }
             (None, _) => facts::classify(&doc, text, setup.config.class_glob(&abs), inference()),
         };
