@@ -12,6 +12,7 @@ pub mod engine;
 pub mod knowledge;
 pub mod lazy_regex;
 pub mod lsp;
+pub mod message;
 pub mod report;
 pub mod rules;
 pub mod source;
