@@ -63,7 +63,7 @@ fn run_step_annotates_summarises_and_writes_sarif() {
     );
     assert_eq!(step.code, 1, "errors fail the step: {}", step.stdout);
     let annotations: Vec<&str> = step.stdout.lines().filter(|l| l.starts_with("::")).collect();
-    assert_eq!(annotations.len(), 16, "{}", step.stdout);
+    assert_eq!(annotations.len(), 17, "{}", step.stdout);
     assert!(
         annotations.iter().any(|a| a.starts_with(
             "::error file=templates/pii-tracking.html,line=2,col=46,endLine=2,endColumn=57,\
@@ -107,7 +107,7 @@ fn run_step_annotates_summarises_and_writes_sarif() {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written")).expect("sarif is JSON");
     assert_eq!(v["version"], "2.1.0");
-    assert_eq!(v["runs"][0]["results"].as_array().map(Vec::len), Some(16));
+    assert_eq!(v["runs"][0]["results"].as_array().map(Vec::len), Some(17));
 }
 
 #[test]
