@@ -129,7 +129,6 @@ const ENTRIES: &[(&str, &str)] = &[
 ];
 
 #[test]
-#[ignore = "issue 10: composition is not wired into the engine yet"]
 fn the_two_examples_give_no_finding() {
     let dir = complete();
     let (v, code) = json(dir.path());
@@ -143,7 +142,6 @@ fn the_two_examples_give_no_finding() {
 }
 
 #[test]
-#[ignore = "issue 10: composition is not wired into the engine yet"]
 fn without_the_footers_unsubscribe_each_entry_gets_one_finding_labelled_in_the_partial() {
     let dir = without_unsubscribe();
     let (v, code) = json(dir.path());
@@ -179,7 +177,6 @@ fn without_the_footers_unsubscribe_each_entry_gets_one_finding_labelled_in_the_p
 }
 
 #[test]
-#[ignore = "issue 10: composition is not wired into the engine yet"]
 fn sarif_relates_each_finding_to_the_partial() {
     let dir = without_unsubscribe();
     let (text, _) = check(dir.path(), "sarif");
@@ -213,7 +210,6 @@ fn settings(suffix: &str) -> insta::Settings {
 }
 
 #[test]
-#[ignore = "issue 10: composition is not wired into the engine yet"]
 fn pretty_and_concise_show_the_entry_and_the_partial() {
     let dir = without_unsubscribe();
     for format in ["pretty", "concise"] {
@@ -230,7 +226,6 @@ fn pretty_and_concise_show_the_entry_and_the_partial() {
 }
 
 #[test]
-#[ignore = "issue 10: composition is not wired into the engine yet"]
 fn a_missing_footer_is_an_include_finding_and_only_an_info_on_the_message() {
     let dir = complete();
     for (_, partial) in ENTRIES {

@@ -444,7 +444,7 @@ fn projects_measure_precision_recall_and_class_confusion() {
 }
 
 #[test]
-#[ignore = "issue 10: composition, text parts and the message class are not wired into the engine yet"]
+#[ignore = "issue 10: still disagrees on Jekyll layouts set by _config.yml defaults and Twig `include ... ignore missing` (see the closing note); the measuring test above prints every disagreement"]
 fn projects_agree_with_their_expectations() {
     let (cmp, head) = measure();
     assert!(cmp.disagreements.is_empty(), "{}", report(&cmp, &head));

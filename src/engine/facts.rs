@@ -149,7 +149,7 @@ pub fn classify(
         }
     }
     match infer {
-        Some(i) if matches!(doc.kind, FileKind::Html | FileKind::Mjml) => {
+        Some(i) if matches!(doc.kind, FileKind::Html | FileKind::Mjml | FileKind::Text) => {
             let decision = class::decide(doc, i.path, i.esp, i.knowledge);
             ClassInfo {
                 class: decision.class,

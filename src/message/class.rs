@@ -122,7 +122,7 @@ impl ClassDecision {
 /// any). Only messages (HTML and MJML) have a class to infer; anything else is marketing, the
 /// fail-safe.
 pub fn decide(doc: &Document, path: &Path, esp: &[String], knowledge: &Knowledge) -> ClassDecision {
-    if !matches!(doc.kind, FileKind::Html | FileKind::Mjml) {
+    if !matches!(doc.kind, FileKind::Html | FileKind::Mjml | FileKind::Text) {
         return ClassDecision {
             class: MessageClass::Marketing,
             evidence: Vec::new(),

@@ -139,7 +139,10 @@ fn url_in_word(text: &str, tags: &[MergeTag], word: Span) -> Option<Span> {
         let fresh = at == word.start || prev.is_some_and(|c| !c.is_alphanumeric());
         if let Some(tag) = tag_at(tags, at) {
             let opener = at == word.start || prev.is_some_and(|c| "<([{\"'=:".contains(c));
-            if opener && url_valued(tag) {
+            // `[Unsubscribe](https://…)` is Markdown link text, though SendGrid's legacy
+            // `[Unsubscribe]` tag reads the same: the URL is what follows in parentheses.
+            let markdown_label = text[tag.span.end..].starts_with('(');
+            if opener && url_valued(tag) && !markdown_label {
                 found = Some((at, tag.span.end));
                 break;
             }
