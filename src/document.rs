@@ -11,6 +11,9 @@ pub enum FileKind {
     Mjml,
     Config,
     Schema,
+    /// The plain-text part of an email (`welcome.txt`, `welcome.text.erb`, ...). Last, so the
+    /// order of the older kinds (and everything sorted by it) stays as it was.
+    Text,
 }
 
 impl FileKind {
@@ -18,6 +21,7 @@ impl FileKind {
         match self {
             FileKind::Html => "html",
             FileKind::Mjml => "mjml",
+            FileKind::Text => "text",
             FileKind::Config => "config",
             FileKind::Schema => "schema",
         }
@@ -26,6 +30,7 @@ impl FileKind {
         Some(match s {
             "html" => FileKind::Html,
             "mjml" => FileKind::Mjml,
+            "text" => FileKind::Text,
             "config" => FileKind::Config,
             "schema" => FileKind::Schema,
             _ => return None,
@@ -39,6 +44,8 @@ impl FileKind {
 pub enum SourceFormat {
     Html,
     Mjml,
+    /// Plain text with merge tags: lines, bare URLs.
+    Text,
     Yaml,
     Json,
     Toml,

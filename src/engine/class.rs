@@ -72,7 +72,7 @@ fn place(doc: &Document, offset: usize) -> Option<&'static str> {
 
 /// `Some(reason)` when the template is transactional by its own words.
 pub fn infer(doc: &Document) -> Option<String> {
-    if !matches!(doc.kind, FileKind::Html | FileKind::Mjml) {
+    if !matches!(doc.kind, FileKind::Html | FileKind::Mjml | FileKind::Text) {
         return None;
     }
     let promo = PROMO_RE.as_ref()?;

@@ -88,6 +88,14 @@ pub fn style_for(path: &Path, format: SourceFormat) -> Option<CommentStyle> {
             "liquid" => LIQUID,
             _ => HTML,
         },
+        // A text part takes its template language's comment; a bare `.txt` has none.
+        SourceFormat::Text => match ext.as_str() {
+            "hbs" | "handlebars" | "mustache" => HANDLEBARS,
+            "j2" | "jinja" | "jinja2" | "njk" | "twig" => JINJA,
+            "liquid" => LIQUID,
+            "erb" => ERB,
+            _ => return None,
+        },
         SourceFormat::Yaml | SourceFormat::Toml | SourceFormat::Env | SourceFormat::Ini => HASH,
         SourceFormat::Sql => SQL,
         SourceFormat::Prisma => SLASHES,
@@ -123,6 +131,15 @@ mod tests {
             Some("-- inboxlint-ignore x/y: why")
         );
         assert_eq!(s("a.json", SourceFormat::Json), None);
+        assert_eq!(
+            s("a.text.erb", SourceFormat::Text).as_deref(),
+            Some("<%# inboxlint-ignore x/y: why %>")
+        );
+        assert_eq!(
+            s("a.txt.hbs", SourceFormat::Text).as_deref(),
+            Some("{{!-- inboxlint-ignore x/y: why --}}")
+        );
+        assert_eq!(s("a.txt", SourceFormat::Text), None);
     }
 
     #[test]

@@ -835,7 +835,9 @@ fn find_configured_address(text: &str, address: &str) -> Option<(usize, usize)> 
 /// Purpose of a link from its tags' roles, its text and its URL.
 pub fn link_purpose(doc: &Document, link_index: usize, knowledge: &Knowledge) -> Option<Purpose> {
     let link = &doc.links[link_index];
-    if !crate::syntax::html::LINK_ELEMENTS.contains(&link.element.as_str()) || link.attr != "href" {
+    let clickable = crate::syntax::html::LINK_ELEMENTS.contains(&link.element.as_str())
+        || link.element == crate::syntax::text::LINK_ELEMENT;
+    if !clickable || link.attr != "href" {
         return None;
     }
     use crate::document::Role;

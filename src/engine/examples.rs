@@ -2,7 +2,7 @@
 //! must not. `cargo test` and `inboxlint test` share this.
 
 use super::linter::{LintAs, LintSetup, Linter};
-use crate::document::MessageClass;
+use crate::document::{FileKind, MessageClass, SourceFormat};
 use crate::rules::Rule;
 use crate::workspace::kind;
 use std::path::Path;
@@ -23,7 +23,10 @@ pub fn check_rule(linter: &Linter, setup: &LintSetup, rule: &Rule) -> Vec<Exampl
     for (valid, list) in [(false, &rule.invalid), (true, &rule.valid)] {
         for (index, ex) in list.iter().enumerate() {
             let path = Path::new(&ex.filename);
-            let Some((k, f)) = kind::classify(path) else {
+            // An example named `x.txt` is a mail part by declaration: there is no directory to ask.
+            let by_name = kind::classify(path)
+                .or_else(|| kind::is_bare_text(path).then_some((FileKind::Text, SourceFormat::Text)));
+            let Some((k, f)) = by_name else {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     valid,

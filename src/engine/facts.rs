@@ -1,4 +1,4 @@
-//! From source text to a Document: merge tags, markup, configs and schemas.
+//! From source text to a Document: merge tags, markup, plain-text parts, configs and schemas.
 
 use crate::document::{ClassInfo, ClassSource, Comment, Document, FileKind, MessageClass, SourceFormat, TagKind};
 use crate::knowledge::Knowledge;
@@ -14,14 +14,12 @@ pub fn build(text: &str, kind: FileKind, format: SourceFormat, knowledge: &Knowl
         SourceFormat::Html | SourceFormat::Mjml => {
             let masked = merge_tags::scan_and_mask(text, knowledge);
             html::parse(text, &masked.text, masked.tags, &mut doc);
-            for i in 0..doc.links.len() {
-                doc.links[i].purpose = super::eval::link_purpose(&doc, i, knowledge);
-            }
-            let mut dialects: Vec<&'static str> =
-                doc.merge_tags.iter().flat_map(|t| t.dialects.iter().copied()).collect();
-            dialects.sort_unstable();
-            dialects.dedup();
-            doc.meta.dialects = dialects;
+            finish_links_and_dialects(&mut doc, knowledge);
+        }
+        SourceFormat::Text => {
+            let tags = merge_tags::scan(text, knowledge);
+            crate::syntax::text::parse(text, tags, &mut doc);
+            finish_links_and_dialects(&mut doc, knowledge);
         }
         SourceFormat::Yaml | SourceFormat::Json | SourceFormat::Toml | SourceFormat::Env | SourceFormat::Ini => {
             if format == SourceFormat::Json {
@@ -60,6 +58,17 @@ pub fn build(text: &str, kind: FileKind, format: SourceFormat, knowledge: &Knowl
         }
     }
     doc
+}
+
+/// Link purposes (from tags, text and URL) and the dialects the tags belong to.
+fn finish_links_and_dialects(doc: &mut Document, knowledge: &Knowledge) {
+    for i in 0..doc.links.len() {
+        doc.links[i].purpose = super::eval::link_purpose(doc, i, knowledge);
+    }
+    let mut dialects: Vec<&'static str> = doc.merge_tags.iter().flat_map(|t| t.dialects.iter().copied()).collect();
+    dialects.sort_unstable();
+    dialects.dedup();
+    doc.meta.dialects = dialects;
 }
 
 static MARKER: LazyLock<Option<Regex>> =

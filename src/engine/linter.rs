@@ -41,6 +41,8 @@ pub struct Linter {
     pub overrides: Overrides,
     setups: Mutex<HashMap<Option<PathBuf>, Arc<LintSetup>>>,
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Directory listings that decide whether a bare `.txt` is the text part of an email.
+    dirs: kind::DirListings,
     cwd: PathBuf,
 }
 
@@ -104,6 +106,7 @@ impl Linter {
             overrides,
             setups: Mutex::new(HashMap::new()),
             nearest: Mutex::new(HashMap::new()),
+            dirs: kind::DirListings::default(),
             cwd: std::env::current_dir().unwrap_or_default(),
         }
     }
@@ -112,6 +115,7 @@ impl Linter {
     pub fn reload(&self) {
         lock(&self.setups).clear();
         lock(&self.nearest).clear();
+        self.dirs.clear();
     }
 
     pub(crate) fn absolute(&self, path: &Path) -> PathBuf {
@@ -231,12 +235,23 @@ impl Linter {
     }
 
     /// Kind and format of a path under its setup, or None when inboxlint does not read it.
+    /// A `.txt` in a mail directory is accepted here and read only if its text has a merge tag.
     pub fn kind_of(&self, path: &Path, setup: &LintSetup) -> Option<(FileKind, SourceFormat)> {
+        self.kind_decision(path, setup).map(|(k, f, _)| (k, f))
+    }
+
+    /// [`Linter::kind_of`], and whether the file is a text part only if it holds a merge tag.
+    fn kind_decision(&self, path: &Path, setup: &LintSetup) -> Option<(FileKind, SourceFormat, bool)> {
         let abs = self.absolute(path);
         if let Some(k) = setup.config.kind_override(&abs) {
-            return Some((k, kind::default_format(k, path)));
+            return Some((k, kind::default_format(k, path), false));
         }
-        kind::classify(path)
+        // A bare text file's name leaves its kind open; its directory decides (read only then).
+        if let Some(evidence) = self.dirs.text_evidence(&abs) {
+            let needs_tag = evidence == kind::TextEvidence::MailDir;
+            return Some((FileKind::Text, SourceFormat::Text, needs_tag));
+        }
+        kind::classify(path).map(|(k, f)| (k, f, false))
     }
 
     /// Lint one source. `path` decides config, kind and globs; nothing is read from disk here.
@@ -248,7 +263,11 @@ impl Linter {
 
     /// [`Linter::lint_source`] with the file's kind and class; None when inboxlint does not read it.
     pub fn lint_file(&self, path: &Path, text: &str, setup: &LintSetup) -> Option<SourceFindings> {
-        let (kind, format) = self.kind_of(path, setup)?;
+        let (kind, format, needs_tag) = self.kind_decision(path, setup)?;
+        // A `.txt` in `emails/` without a single merge tag is a note, not a template.
+        if needs_tag && crate::syntax::merge_tags::scan(text, &setup.knowledge).is_empty() {
+            return None;
+        }
         Some(self.lint_detailed(path, text, setup, &LintAs::new(kind, format)))
     }
 

@@ -5,5 +5,6 @@
 pub mod compose;
 pub mod directives;
 pub mod graph;
+pub mod parts;
 pub mod path;
 pub mod resolve;

@@ -3,10 +3,10 @@
 use super::compiled::*;
 use super::schema::*;
 use super::selector::Selector;
-use crate::diagnostic::Severity;
 use crate::document::{FileKind, SourceFormat};
 use crate::knowledge::yaml::{self, LoadError};
 use crate::lazy_regex::LazyRegex;
+use crate::report::Severity;
 
 pub const GROUPS: &[&str] = &[
     "canspam",
@@ -258,6 +258,7 @@ pub fn default_filename(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Html => "example.html",
         FileKind::Mjml => "example.mjml",
+        FileKind::Text => "example.txt",
         FileKind::Config => "example.yaml",
         FileKind::Schema => "example.sql",
     }
@@ -267,6 +268,7 @@ fn parse_format(s: &str) -> Option<SourceFormat> {
     Some(match s {
         "html" => SourceFormat::Html,
         "mjml" => SourceFormat::Mjml,
+        "text" => SourceFormat::Text,
         "yaml" => SourceFormat::Yaml,
         "json" => SourceFormat::Json,
         "toml" => SourceFormat::Toml,
@@ -294,10 +296,12 @@ pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError>
     }
     let mut kinds = Vec::new();
     for k in &def.kinds {
-        kinds.push(
-            FileKind::parse(k)
-                .ok_or_else(|| cx.err(k, format!("unknown kind `{k}` (expected html, mjml, config or schema)")))?,
-        );
+        kinds.push(FileKind::parse(k).ok_or_else(|| {
+            cx.err(
+                k,
+                format!("unknown kind `{k}` (expected html, mjml, text, config or schema)"),
+            )
+        })?);
     }
     if kinds.is_empty() {
         return Err(cx.err("kinds", "a rule needs at least one kind".into()));

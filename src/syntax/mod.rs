@@ -1,6 +1,7 @@
-//! Parsers: merge tags, markup, config formats and schemas, each producing facts with spans.
+//! Parsers: merge tags, markup, plain-text parts, config formats and schemas, each producing facts with spans.
 
 pub mod config;
 pub mod html;
 pub mod merge_tags;
 pub mod schema;
+pub mod text;

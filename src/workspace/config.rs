@@ -440,7 +440,7 @@ fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolv
                 &text,
                 text.find(k.as_str()).unwrap_or(0),
                 k.len(),
-                format!("unknown kind `{k}` (expected html, mjml, config or schema)"),
+                format!("unknown kind `{k}` (expected html, mjml, text, config or schema)"),
             )
         })?;
         base.kinds.push((glob(g, &shown, &text)?, kind));
