@@ -111,7 +111,10 @@ impl Default for ClassInfo {
 pub enum Role {
     Unsubscribe,
     Preferences,
+    /// The sender's street or PO box line (or a whole address block).
     Address,
+    /// Only a city, state, postcode or country of the sender: not a postal address on its own.
+    Locality,
     Sender,
     WebView,
 }
@@ -122,6 +125,7 @@ impl Role {
             Role::Unsubscribe => "unsubscribe",
             Role::Preferences => "preferences",
             Role::Address => "address",
+            Role::Locality => "locality",
             Role::Sender => "sender",
             Role::WebView => "web-view",
         }
@@ -197,6 +201,10 @@ pub struct MergeTag {
     pub context: TagContext,
     /// False inside hidden elements (display:none, aria-hidden, ...).
     pub visible: bool,
+    /// The role holds only where one of `dialects` is a configured ESP (Kit's `{{ address }}`).
+    pub role_needs_esp: bool,
+    /// The registry entry giving the role was checked against the vendor's docs.
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -63,7 +63,7 @@ fn run_step_annotates_summarises_and_writes_sarif() {
     );
     assert_eq!(step.code, 1, "errors fail the step: {}", step.stdout);
     let annotations: Vec<&str> = step.stdout.lines().filter(|l| l.starts_with("::")).collect();
-    assert_eq!(annotations.len(), 16, "{}", step.stdout);
+    assert_eq!(annotations.len(), 17, "{}", step.stdout);
     assert!(
         annotations.iter().any(|a| a.starts_with(
             "::error file=templates/pii-tracking.html,line=2,col=46,endLine=2,endColumn=57,\
@@ -107,7 +107,7 @@ fn run_step_annotates_summarises_and_writes_sarif() {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written")).expect("sarif is JSON");
     assert_eq!(v["version"], "2.1.0");
-    assert_eq!(v["runs"][0]["results"].as_array().map(Vec::len), Some(16));
+    assert_eq!(v["runs"][0]["results"].as_array().map(Vec::len), Some(17));
 }
 
 #[test]
@@ -225,14 +225,51 @@ fn readme_workflow_is_the_checked_example() {
 }
 
 #[test]
+fn no_input_is_expanded_inside_a_run_script() {
+    // An input spliced into a script is code the caller's workflow can inject; env is data.
+    for file in ["action.yml", ".github/workflows/release.yml"] {
+        let doc = yaml(&root().join(file));
+        let mut steps: Vec<&serde_json::Value> = Vec::new();
+        if let Some(s) = doc["runs"]["steps"].as_array() {
+            steps.extend(s);
+        }
+        for job in doc["jobs"].as_object().into_iter().flat_map(|j| j.values()) {
+            steps.extend(job["steps"].as_array().into_iter().flatten());
+        }
+        assert!(!steps.is_empty(), "{file} has steps");
+        for step in steps {
+            if let Some(run) = step["run"].as_str() {
+                assert!(!run.contains("${{"), "{file}: expression inside run: {run}");
+            }
+        }
+    }
+}
+
+#[test]
 fn pre_commit_hooks_read_what_inboxlint_reads() {
     let hooks = yaml(&root().join(".pre-commit-hooks.yaml"));
-    let hooks = hooks.as_array().expect("a list of hooks");
+    let mut hooks = hooks.as_array().expect("a list of hooks").clone();
     let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
     assert_eq!(ids, ["inboxlint", "inboxlint-system"]);
     assert_eq!(hooks[0]["language"], "rust");
     assert_eq!(hooks[1]["language"], "system");
-    for hook in hooks {
+    // The recommended hook, from the pre-commit mirror that installs the wheel.
+    let mirror = yaml(&root().join("precommit-mirror/.pre-commit-hooks.yaml"));
+    let mirror = mirror.as_array().expect("a list of hooks");
+    assert_eq!(mirror.len(), 1);
+    assert_eq!(mirror[0]["id"], "inboxlint");
+    assert_eq!(mirror[0]["language"], "python");
+    assert_eq!(
+        mirror[0]["files"], hooks[0]["files"],
+        "the mirror's filter is the main repository's"
+    );
+    let pyproject = std::fs::read_to_string(root().join("precommit-mirror/pyproject.toml")).expect("pyproject");
+    assert!(
+        pyproject.contains(&format!("\"inboxlint=={}\"", env!("CARGO_PKG_VERSION"))),
+        "the mirror pins this version's wheel"
+    );
+    hooks.extend(mirror.iter().cloned());
+    for hook in &hooks {
         assert_eq!(hook["entry"], "inboxlint check --force-exclude");
         let files = regex::Regex::new(hook["files"].as_str().expect("files")).expect("files is a regex");
         for path in [

@@ -71,6 +71,13 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Write the report to FILE instead of standard output (no colour).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print how many findings each rule produced instead of the findings (text, or JSON
+    /// with `--format json`).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Path as shown to the user: relative to the working directory when under it.
@@ -118,6 +125,14 @@ fn into_report(shown: String, linted: CheckedFile<'_>) -> (FileReport, Option<Fi
         diagnostics: linted.diagnostics,
     };
     (report, info)
+}
+
+/// `--output-file`: the directory is created, as CI steps name report paths before they exist.
+fn write_output_file(file: &Path, out: &str) -> std::io::Result<()> {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(file, out)
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -227,10 +242,14 @@ pub fn run(args: CheckArgs) -> u8 {
         ));
     }
     let skipped = std::sync::atomic::AtomicUsize::new(0);
+    let show_progress = super::progress::wanted(std::io::stderr().is_terminal(), args.quiet, |k| std::env::var(k).ok());
+    let progress = super::progress::Progress::new(found.len(), show_progress);
     let linted: Vec<(FileReport, Option<FileInfo>)> = found
         .par_iter()
         .filter_map(|f| {
-            match linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false) {
+            let outcome = linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false);
+            progress.tick();
+            match outcome {
                 FileOutcome::Linted(linted) => Some(into_report(display_path(&f.path, &cwd), linted)),
                 FileOutcome::SkippedBinary => {
                     skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -241,6 +260,7 @@ pub fn run(args: CheckArgs) -> u8 {
             }
         })
         .collect();
+    progress.finish();
     // Binary files met while walking are not files inboxlint checked.
     files += found.len() - skipped.into_inner();
     for (report, info) in linted {
@@ -274,7 +294,9 @@ pub fn run(args: CheckArgs) -> u8 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            args.output_file.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let opts = RenderOptions {
         color,
@@ -282,7 +304,14 @@ pub fn run(args: CheckArgs) -> u8 {
         show_suppressed: args.show_suppressed,
         quiet: args.quiet,
     };
-    let out = if format == report::OutputFormat::Json {
+    let out = if args.statistics {
+        let rows = super::statistics::count(&reports, &super::ci::rule_catalog(&reports, &linter, &cwd));
+        if format == report::OutputFormat::Json {
+            super::statistics::render_json(&rows)
+        } else {
+            super::statistics::render_text(&rows)
+        }
+    } else if format == report::OutputFormat::Json {
         let mut files = file_infos;
         files.sort_by(|a, b| a.path.cmp(&b.path));
         report::json::render_with_files(&reports, &summary, &files)
@@ -294,11 +323,18 @@ pub fn run(args: CheckArgs) -> u8 {
         };
         report::render_with_rules(format, &reports, &summary, &opts, &catalog)
     };
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    if lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_err() {
-        // A closed pipe (`| head`) is not an error of the lint.
-        return EXIT_OK;
+    if let Some(file) = &args.output_file {
+        if let Err(e) = write_output_file(file, &out) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return EXIT_ERROR;
+        }
+    } else {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        if lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_err() {
+            // A closed pipe (`| head`) is not an error of the lint.
+            return EXIT_OK;
+        }
     }
     // A bug of ours is not a verdict on the user's files, whatever --exit-zero says.
     if panicked {

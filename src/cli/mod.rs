@@ -2,10 +2,13 @@
 
 pub mod check;
 pub mod ci;
+pub mod completions;
 pub mod explain;
 pub mod init;
 pub mod lsp;
+pub mod progress;
 pub mod rules;
+pub mod statistics;
 pub mod test;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +46,10 @@ pub enum Command {
     Test(test::TestArgs),
     /// Run the language server on stdin/stdout for editors.
     Lsp(lsp::LspArgs),
+    /// Print shell completions: `inboxlint completions bash > /etc/bash_completion.d/inboxlint`.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff), or write one per command with `--dir`.
+    Man(completions::ManArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -61,6 +68,8 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Test(args) => test::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     };
     ExitCode::from(code)
 }

@@ -31,6 +31,7 @@ pub struct RulesArgs {
 struct JsonRules<'a> {
     version: u32,
     rules: Vec<JsonRule<'a>>,
+    esps: Vec<JsonEsp<'a>>,
 }
 
 #[derive(Serialize)]
@@ -126,7 +127,35 @@ pub fn text(rules: &[Rule]) -> String {
         "\n{} rules. `inboxlint explain RULE` shows one in full.\n",
         rules.len()
     ));
+    if let Ok(knowledge) = crate::knowledge::Knowledge::builtin() {
+        let dialects = &knowledge.registry.dialects;
+        out.push_str(&format!(
+            "\n{} ESPs and template languages (`esp:` in .inboxlint.yaml):\n",
+            dialects.len()
+        ));
+        let mut ids: Vec<_> = dialects.iter().collect();
+        ids.sort_by(|a, b| a.id.cmp(b.id));
+        for d in ids {
+            let source = match (&d.unverified, d.refs.first()) {
+                (Some(_), _) => "unverified".to_string(),
+                (None, Some(r)) => r.clone(),
+                (None, None) => String::new(),
+            };
+            out.push_str(&format!("  {:16}  {:44}  {}\n", d.id, d.name, source));
+        }
+    }
     out
+}
+
+#[derive(Serialize)]
+struct JsonEsp<'a> {
+    id: &'a str,
+    name: &'a str,
+    refs: &'a [String],
+    verified: bool,
+    unverified: Option<&'a str>,
+    auto_footer: Vec<&'static str>,
+    blocks_send: Vec<&'static str>,
 }
 
 pub fn run(args: RulesArgs) -> u8 {
@@ -138,9 +167,29 @@ pub fn run(args: RulesArgs) -> u8 {
         RulesFormat::Text => text(&rules),
         RulesFormat::Markdown => docs::markdown(&rules),
         RulesFormat::Json => {
+            let knowledge = crate::knowledge::Knowledge::builtin().ok();
+            let esps = knowledge
+                .as_ref()
+                .map(|k| {
+                    k.registry
+                        .dialects
+                        .iter()
+                        .map(|d| JsonEsp {
+                            id: d.id,
+                            name: &d.name,
+                            refs: &d.refs,
+                            verified: d.unverified.is_none(),
+                            unverified: d.unverified.as_deref(),
+                            auto_footer: d.auto_footer.iter().map(|r| r.as_str()).collect(),
+                            blocks_send: d.blocks_send.iter().map(|r| r.as_str()).collect(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             let doc = JsonRules {
                 version: 1,
                 rules: rules.iter().map(json_rule).collect(),
+                esps,
             };
             match serde_json::to_string_pretty(&doc) {
                 Ok(s) => s + "\n",

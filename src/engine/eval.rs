@@ -363,7 +363,9 @@ impl<'a> Evaluator<'a> {
             if l.visible.is_some_and(|v| v != link.visible) {
                 continue;
             }
-            if l.placeholder.is_some_and(|v| v != is_placeholder_href(&link.href)) {
+            if l.placeholder
+                .is_some_and(|v| v != (is_placeholder_href(&link.href) && !self.href_has_tag(link)))
+            {
                 continue;
             }
             if let Some(schemes) = &l.scheme {
@@ -410,6 +412,17 @@ impl<'a> Evaluator<'a> {
         out
     }
 
+    /// An ESP tag fills the href (`href="#SPCUSTOMOPTOUT"`, `href="#unsubscribeLink#"`): it is
+    /// not a placeholder even when it starts with `#`.
+    fn href_has_tag(&self, link: &crate::document::Link) -> bool {
+        !link.href_span.is_empty()
+            && self
+                .doc
+                .merge_tags
+                .iter()
+                .any(|t| t.kind == crate::document::TagKind::Output && link.href_span.contains(t.span))
+    }
+
     fn tags(&self, t: &TagM) -> Vec<Match> {
         let mut out = Vec::new();
         for (i, tag) in self.doc.merge_tags.iter().enumerate() {
@@ -450,12 +463,24 @@ impl<'a> Evaluator<'a> {
                 continue;
             }
             if let Some(want) = t.configured_esp {
-                // Without `esp:` in config there is nothing to compare with.
-                if self.esp.is_empty() || tag.dialects.is_empty() {
+                // Without `esp:` in config there is nothing to compare with; and an unverified
+                // registry entry never makes a tag "foreign" (no error rests on it).
+                if self.esp.is_empty() || tag.dialects.is_empty() || (!want && !tag.verified) {
                     continue;
                 }
                 let native = tag.dialects.iter().any(|d| self.esp.iter().any(|e| e == d));
                 if native != want {
+                    continue;
+                }
+            }
+            if let Some(re) = &t.url {
+                let url = self
+                    .doc
+                    .links
+                    .iter()
+                    .find(|l| !l.href_span.is_empty() && l.href_span.contains(tag.span))
+                    .map(|l| l.href.as_str());
+                if !url.is_some_and(|u| re.is_match(u)) {
                     continue;
                 }
             }
@@ -854,6 +879,11 @@ pub fn link_purpose(doc: &Document, link_index: usize, knowledge: &Knowledge) ->
             Role::WebView => purpose = purpose.or(Some(Purpose::WebView)),
             _ => {}
         }
+    }
+    // A registry token decides the link's purpose, not the words in its name or text: HubSpot's
+    // `{{ unsubscribe_link }}` is its preference page.
+    if purpose.is_some() {
+        return purpose;
     }
     let lex = &knowledge.lexicon;
     if lex.unsubscribe_text.is_match(&link.text) {

@@ -7,6 +7,23 @@ use crate::syntax::{config, html, merge_tags, schema};
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// Tags whose role holds only where their ESP is configured (Kit's `{{ address }}`) lose the
+/// role elsewhere, and the links they sit in are classified again.
+pub fn apply_configured_esp(doc: &mut Document, esp: &[String], knowledge: &Knowledge) {
+    let mut changed = false;
+    for t in &mut doc.merge_tags {
+        if t.role_needs_esp && !t.dialects.iter().any(|d| esp.iter().any(|e| e == d)) {
+            t.role = None;
+            changed = true;
+        }
+    }
+    if changed {
+        for i in 0..doc.links.len() {
+            doc.links[i].purpose = super::eval::link_purpose(doc, i, knowledge);
+        }
+    }
+}
+
 /// Parse `text` as `kind`/`format` into the facts rules see.
 pub fn build(text: &str, kind: FileKind, format: SourceFormat, knowledge: &Knowledge) -> Document {
     let mut doc = Document::new(kind, format, text.len());

@@ -169,9 +169,14 @@ impl Linter {
         let (builtin_rules, builtin_knowledge) = rayon::join(RuleSet::builtin, Knowledge::builtin);
         let builtin_rules = builtin_rules.map_err(|e| vec![e])?;
         if config.rule_dirs.is_empty() {
+            let knowledge = builtin_knowledge.map_err(|e| vec![e])?;
+            let unknown = config::unknown_esp_errors(&config, &knowledge.registry);
+            if !unknown.is_empty() {
+                return Err(unknown);
+            }
             return Ok(LintSetup {
                 config,
-                knowledge: builtin_knowledge.map_err(|e| vec![e])?,
+                knowledge,
                 rules: builtin_rules,
             });
         }
@@ -226,6 +231,10 @@ impl Linter {
         } else {
             Arc::new(Knowledge::load(&dialects).map_err(|e| vec![e])?)
         };
+        let unknown = config::unknown_esp_errors(&config, &knowledge.registry);
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(LintSetup {
             config,
@@ -287,6 +296,7 @@ impl Linter {
         } = *how;
         let abs = self.absolute(path);
         let mut doc = facts::build(text, kind, format, &setup.knowledge);
+        facts::apply_configured_esp(&mut doc, &setup.config.esp, &setup.knowledge);
         doc.meta.profiles = setup.config.profiles.clone();
         doc.meta.class = match class {
             Some(c) => crate::document::ClassInfo {
@@ -443,6 +453,10 @@ impl Linter {
                         None => (ev.doc.anchor, Vec::new()),
                     };
                     let mut d = diag(span, &caps);
+                    if let Some(note) = rule.footer.and_then(|role| configured_footer(ev, role)) {
+                        d.severity = d.severity.min(Severity::Info);
+                        d.message = format!("{} ({note})", d.message);
+                    }
                     d.fix = None;
                     out.push(d);
                 }
@@ -509,4 +523,13 @@ pub fn interpolate(template: &str, captures: &[(&'static str, String)]) -> Strin
     }
     out.push_str(rest);
     out
+}
+
+/// What a configured ESP does about a missing footer part (`role`): it adds its own, or it
+/// refuses to send without it. The first configured ESP that does either speaks.
+fn configured_footer(ev: &Evaluator<'_>, role: crate::document::Role) -> Option<String> {
+    ev.esp
+        .iter()
+        .filter_map(|e| ev.knowledge.registry.dialect(e))
+        .find_map(|d| d.footer_behaviour(role))
 }

@@ -346,7 +346,7 @@ impl Detector {
         let eu_city = lazy(
             "eu city",
             &format!(
-                r"^{H}+{PLACE_WORD}(?:(?:{H}+|-)(?:{PLACE_WORD}|{eu_particle})){{0,3}}(?:{H}+\(?[A-Z]{{2}}\)?)?(?:{H}+(?i:cedex)(?:{H}+[0-9]{{1,2}})?)?{H}*(?:[\r\n,;·•|/(]|$)"
+                r"^{H}+{PLACE_WORD}(?:(?:{H}+|-)(?:{PLACE_WORD}|{eu_particle})){{0,3}}(?:{H}+\(?[A-Z]{{2}}\)?)?(?:{H}+(?i:cedex)(?:{H}+[0-9]{{1,2}})?)?{H}*(?:[\r\n,;·•|/(–—-]|$)"
             ),
         )?;
 
@@ -820,7 +820,10 @@ fn street_pattern(spec: &StreetSpec, number_words: &str) -> (String, Option<Stri
     let house = r"[0-9]{1,4}(?:[\t ]?[a-zA-Z](?-u:\b))?";
     match spec.form {
         StreetForm::NumberNameType => {
-            let number = format!(r"(?:(?-u:\b)[0-9]{{1,6}}(?:{H}?[-–]{H}?[0-9]{{1,6}})?[A-Za-z]?|{number_words})");
+            // `2261`, `12-14`, `5776-D` (a unit letter after a dash), `221B`.
+            let number = format!(
+                r"(?:(?-u:\b)[0-9]{{1,6}}(?:{H}?[-–]{H}?(?:[0-9]{{1,6}}[A-Za-z]?|[A-Za-z](?-u:\b)))?[A-Za-z]?|{number_words})"
+            );
             // Name words are capitalised or ordinals ("5th Avenue"); a bare number is the
             // house number of a second street ("Flat 2, 15 Oxford Road").
             let name = format!(r"(?:(?:[\p{{Lu}}][\p{{L}}\p{{M}}0-9.'’&-]*|[0-9]{{1,3}}(?i:st|nd|rd|th)){H}+){{1,4}}");
@@ -1166,7 +1169,7 @@ mod tests {
         assert!(Detector::from_yaml("version: 1\nunknown_key: 1").is_err());
         let bad_regex = LEXICON_YAML.replacen("pattern: '[0-9]{5}", "pattern: '([0-9]{5}", 1);
         assert!(Detector::from_yaml(&bad_regex).is_err());
-        let bad_country = LEXICON_YAML.replacen("postcodes: [US, CA, UK]", "postcodes: [XX]", 1);
+        let bad_country = LEXICON_YAML.replacen("postcodes: [US, CA, UK, AU]", "postcodes: [XX]", 1);
         assert!(Detector::from_yaml(&bad_country).is_err());
     }
 

@@ -29,20 +29,48 @@ struct SyntaxDef {
 struct DialectFile {
     dialect: String,
     name: String,
+    /// The vendor pages the tokens were checked against.
     #[serde(default)]
     refs: Vec<String>,
+    /// Why (part of) the registry could not be checked against the vendor's docs; every token of
+    /// such a dialect is unverified.
     #[serde(default)]
-    auto_footer: bool,
+    unverified: Option<String>,
     #[serde(default)]
-    blocks_send: bool,
+    auto_footer: FooterParts,
+    #[serde(default)]
+    blocks_send: FooterParts,
+    /// What the ESP does about a missing footer, in the vendor's terms, for the finding's message.
+    #[serde(default)]
+    footer_note: Option<String>,
     #[serde(default)]
     tokens: Vec<TokenDef>,
     #[serde(default)]
     names: Vec<NamePatternDef>,
 }
 
+/// `auto-footer: true` (the unsubscribe link and the address) or the parts the ESP supplies.
+#[derive(Debug, Deserialize, Default)]
+#[serde(untagged)]
+enum FooterParts {
+    #[default]
+    None,
+    All(bool),
+    Parts(Vec<Role>),
+}
+
+impl FooterParts {
+    fn roles(&self) -> Vec<Role> {
+        match self {
+            FooterParts::None | FooterParts::All(false) => Vec::new(),
+            FooterParts::All(true) => vec![Role::Unsubscribe, Role::Address],
+            FooterParts::Parts(p) => p.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct TokenDef {
     tag: String,
     #[serde(default)]
@@ -51,6 +79,17 @@ struct TokenDef {
     emits: Option<Emits>,
     #[serde(default)]
     pii: Option<String>,
+    /// A preference centre that itself offers "unsubscribe from all" (15 U.S.C. 7704(a)(3)(B)),
+    /// so it is an opt-out mechanism on its own.
+    #[serde(default)]
+    opts_out_all: bool,
+    /// The tag's role holds only where this ESP is configured (`{{ address }}` is Kit's address
+    /// block, but any project's own variable elsewhere).
+    #[serde(default)]
+    only_configured: bool,
+    /// Not found in the vendor's docs: may quiet a finding, never raise an error.
+    #[serde(default)]
+    unverified: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +99,9 @@ struct NamePatternDef {
     role: Role,
     #[serde(default)]
     emits: Option<Emits>,
+    /// Only tags of this syntax family (`[[UNSUB_LINK_DA]]` is Mailjet's only in `[[…]]`).
+    #[serde(default)]
+    family: Option<String>,
 }
 
 #[derive(Debug)]
@@ -74,8 +116,37 @@ pub struct Dialect {
     pub id: &'static str,
     pub name: String,
     pub refs: Vec<String>,
-    pub auto_footer: bool,
-    pub blocks_send: bool,
+    /// Why the registry for this ESP is not verified, if it is not.
+    pub unverified: Option<String>,
+    /// Footer parts (unsubscribe, address) the ESP adds itself when the template lacks them.
+    pub auto_footer: Vec<Role>,
+    /// Footer parts without which the ESP refuses to save or send.
+    pub blocks_send: Vec<Role>,
+    pub footer_note: Option<String>,
+    /// How many tokens the registry holds for it.
+    pub tokens: usize,
+}
+
+impl Dialect {
+    /// What this ESP does when the template lacks `role` (its footer note, or a default).
+    pub fn footer_behaviour(&self, role: Role) -> Option<String> {
+        let adds = self.auto_footer.contains(&role);
+        let blocks = self.blocks_send.contains(&role);
+        if !adds && !blocks {
+            return None;
+        }
+        Some(self.footer_note.clone().unwrap_or_else(|| {
+            if adds {
+                format!(
+                    "{} adds its own {} footer when the template has none",
+                    self.name,
+                    role.as_str()
+                )
+            } else {
+                format!("{} refuses to send without its {} tag", self.name, role.as_str())
+            }
+        }))
+    }
 }
 
 /// What the registry says about one tag.
@@ -85,11 +156,15 @@ pub struct TokenInfo {
     pub role: Option<Role>,
     pub emits: Option<Emits>,
     pub pii: Option<String>,
+    pub opts_out_all: bool,
+    pub only_configured: bool,
+    pub verified: bool,
 }
 
 #[derive(Debug)]
 struct NamePattern {
     dialect: &'static str,
+    family: Option<&'static str>,
     regex: LazyRegex,
     role: Role,
     emits: Option<Emits>,
@@ -167,6 +242,16 @@ impl Registry {
     fn add_dialect(&mut self, path: &str, text: &str, eager: bool) -> Result<(), LoadError> {
         let file: DialectFile = yaml::from_str(path, text)?;
         let id = intern(&file.dialect);
+        if self.dialects.iter().any(|d| d.id == id) {
+            let off = text.find(&file.dialect).unwrap_or(0);
+            return Err(LoadError::at(
+                path,
+                text,
+                off,
+                file.dialect.len(),
+                format!("dialect `{}` is defined twice", file.dialect),
+            ));
+        }
         for token in &file.tokens {
             let off = text.find(&token.tag).unwrap_or(0);
             let tags = self.scan(&token.tag);
@@ -186,6 +271,9 @@ impl Registry {
                 role: token.role,
                 emits: token.emits,
                 pii: token.pii.clone(),
+                opts_out_all: token.opts_out_all,
+                only_configured: token.only_configured,
+                verified: !token.unverified && file.unverified.is_none(),
             });
         }
         for np in &file.names {
@@ -200,6 +288,7 @@ impl Registry {
             };
             self.names.push(NamePattern {
                 dialect: id,
+                family: np.family.as_deref().map(intern),
                 regex,
                 role: np.role,
                 emits: np.emits,
@@ -209,10 +298,22 @@ impl Registry {
             id,
             name: file.name,
             refs: file.refs,
-            auto_footer: file.auto_footer,
-            blocks_send: file.blocks_send,
+            unverified: file.unverified,
+            auto_footer: file.auto_footer.roles(),
+            blocks_send: file.blocks_send.roles(),
+            footer_note: file.footer_note,
+            tokens: file.tokens.len() + file.names.len(),
         });
         Ok(())
+    }
+
+    /// Whether `dialect` has any token or name pattern with `role`.
+    pub fn has_role(&self, dialect: &str, role: Role) -> bool {
+        self.tokens
+            .values()
+            .flatten()
+            .any(|t| t.dialect == dialect && t.role == Some(role))
+            || self.names.iter().any(|n| n.dialect == dialect && n.role == role)
     }
 
     pub fn dialect(&self, id: &str) -> Option<&Dialect> {
@@ -248,13 +349,21 @@ impl Registry {
             found = t.clone();
         }
         if found.is_empty() {
-            for np in &self.names {
+            let family = intern(family);
+            // A pattern scoped to this syntax (Mailjet's `[[UNSUB_LINK_xx]]`) speaks before the
+            // generic ones that fit any syntax.
+            let scoped = self.names.iter().filter(|np| np.family == Some(family));
+            let open = self.names.iter().filter(|np| np.family.is_none());
+            for np in scoped.chain(open) {
                 if np.regex.is_match(name) {
                     found.push(TokenInfo {
                         dialect: np.dialect,
                         role: Some(np.role),
                         emits: np.emits,
                         pii: None,
+                        opts_out_all: false,
+                        only_configured: false,
+                        verified: true,
                     });
                     break;
                 }
@@ -262,6 +371,40 @@ impl Registry {
         }
         found
     }
+
+    /// Known dialect ids closest to `unknown` (by edit distance), for "did you mean".
+    pub fn closest_dialects(&self, unknown: &str) -> Vec<&'static str> {
+        let unknown = unknown.to_ascii_lowercase();
+        let mut scored: Vec<(usize, &'static str)> = self
+            .dialects
+            .iter()
+            .map(|d| (edit_distance(&unknown, d.id), d.id))
+            .collect();
+        scored.sort();
+        let best = scored.first().map(|s| s.0).unwrap_or(0);
+        scored
+            .into_iter()
+            .filter(|(d, id)| *d <= best.max(2) || id.starts_with(&unknown) || unknown.starts_with(id))
+            .take(3)
+            .map(|(_, id)| id)
+            .collect()
+    }
+}
+
+/// Levenshtein distance over chars; names here are short.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// The name a tag is known by: its first identifier, lower-cased, without sigils

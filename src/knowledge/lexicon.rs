@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "kebab-case")]
 struct PiiFile {
+    #[serde(default)]
+    protected_words: Vec<String>,
     categories: BTreeMap<String, PiiCategoryDef>,
 }
 
@@ -17,6 +20,8 @@ struct PiiFile {
 struct PiiCategoryDef {
     sensitive: bool,
     names: Vec<String>,
+    #[serde(default)]
+    suffixes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +43,9 @@ pub struct PiiCategory {
 pub struct Lexicon {
     categories: Vec<PiiCategory>,
     by_name: HashMap<String, usize>,
+    /// (normalised suffix, category), longest first.
+    suffixes: Vec<(String, usize)>,
+    protected_words: Vec<String>,
     pub unsubscribe_text: LazyRegex,
     pub preferences_text: LazyRegex,
     pub web_view_text: LazyRegex,
@@ -65,6 +73,7 @@ impl Lexicon {
         let opt: OptOutFile = yaml::from_str(opt_out.0, opt_out.1)?;
         let mut categories = Vec::new();
         let mut by_name = HashMap::new();
+        let mut suffixes = Vec::new();
         for (name, def) in pii_file.categories {
             let idx = categories.len();
             categories.push(PiiCategory {
@@ -75,10 +84,18 @@ impl Lexicon {
                 // First category wins: lists are ordered from the most to the least specific.
                 by_name.entry(normalize_field_name(&n)).or_insert(idx);
             }
+            suffixes.extend(def.suffixes.iter().map(|s| (normalize_field_name(s), idx)));
         }
+        suffixes.sort_by(|a: &(String, usize), b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         Ok(Lexicon {
             categories,
             by_name,
+            suffixes,
+            protected_words: pii_file
+                .protected_words
+                .iter()
+                .map(|w| normalize_field_name(w))
+                .collect(),
             unsubscribe_text: phrase_regex(&opt.unsubscribe),
             preferences_text: phrase_regex(&opt.preferences),
             web_view_text: phrase_regex(&opt.web_view),
@@ -88,7 +105,16 @@ impl Lexicon {
     /// The PII category of a field or merge-tag name, if its last segment is a known PII name.
     pub fn pii_category(&self, name: &str) -> Option<&PiiCategory> {
         let key = normalize_field_name(name);
-        self.by_name.get(&key).map(|&i| &self.categories[i])
+        if let Some(&i) = self.by_name.get(&key) {
+            return self.categories.get(i);
+        }
+        if self.protected_words.iter().any(|w| key.contains(w.as_str())) {
+            return None;
+        }
+        self.suffixes
+            .iter()
+            .find(|(suffix, _)| key.len() > suffix.len() && key.ends_with(suffix.as_str()))
+            .and_then(|&(_, i)| self.categories.get(i))
     }
 
     pub fn categories(&self) -> &[PiiCategory] {
@@ -113,6 +139,35 @@ mod tests {
             ),
         )
         .expect("built-in lexicons load")
+    }
+
+    #[test]
+    fn credential_columns_by_name_and_suffix() {
+        let lex = lexicon();
+        let cat = |n: &str| lex.pii_category(n).map(|c| c.name.clone());
+        for n in [
+            "totp_secret",
+            "backup_codes",
+            "recovery_codes",
+            "stripe_api_key",
+            "private_key",
+            "client_secret",
+            "webhook_secret",
+            "oauth_token",
+            "refresh_token",
+            "session_token",
+            "reset_token",
+            "DATA_DECRYPTION_KEYS",
+            "github_access_token",
+        ] {
+            assert_eq!(cat(n).as_deref(), Some("secret-token"), "{n}");
+        }
+        assert_eq!(cat("date_of_birth").as_deref(), Some("birth-date"));
+        assert!(lex.pii_category("date_of_birth").is_some_and(|c| c.sensitive));
+        assert_eq!(cat("otp").as_deref(), Some("one-time-code"));
+        for n in ["api_key_hash", "encrypted_client_secret", "secret", "token", "title"] {
+            assert_eq!(cat(n), None, "{n}");
+        }
     }
 
     #[test]

@@ -12,6 +12,8 @@ struct SecretsFile {
     formats: Vec<SecretFormatDef>,
     keys: String,
     placeholders: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
     entropy: EntropyDef,
 }
 
@@ -43,6 +45,7 @@ pub struct Secrets {
     formats: Vec<SecretFormat>,
     keys: LazyRegex,
     placeholders: LazyRegex,
+    weak: LazyRegex,
     min_length: usize,
     min_bits: f64,
 }
@@ -106,10 +109,12 @@ impl Secrets {
             });
         }
         let placeholders = format!("^(?:{})$", file.placeholders.join("|"));
+        let weak = format!("^(?:{})$", file.weak.join("|"));
         Ok(Secrets {
             formats,
             keys: compile(&file.keys, true)?,
             placeholders: compile(&placeholders, true)?,
+            weak: compile(&weak, true)?,
             min_length: file.entropy.min_length,
             min_bits: file.entropy.min_bits,
         })
@@ -120,10 +125,19 @@ impl Secrets {
         self.keys.is_match(&snake_key(key))
     }
 
+    /// A committed development password or sample hex word (`secret`, `DEADBEEF`).
+    pub fn is_weak(&self, value: &str) -> bool {
+        let v = value.trim().trim_matches(['"', '\'']);
+        !v.is_empty() && self.weak.is_match(v)
+    }
+
     /// A value that stands for "fill this in", or no value at all.
     pub fn is_placeholder(&self, value: &str) -> bool {
         let v = value.trim().trim_matches(['"', '\'']);
-        if v.is_empty() || self.placeholders.is_match(v) {
+        if v.is_empty() || self.is_weak(v) {
+            return v.is_empty();
+        }
+        if self.placeholders.is_match(v) {
             return true;
         }
         // `SG.xxxxxxxx`, `aaaaaaaa`: one character makes up most of the value.
@@ -149,7 +163,7 @@ impl Secrets {
     /// A literal secret: a known key format anywhere (with its context, when the format needs
     /// one), or a high-entropy value under a secret-like key.
     pub fn secret(&self, path: &str, key: &str, value: &str) -> Option<SecretKind> {
-        if self.is_placeholder(value) {
+        if self.is_placeholder(value) || self.is_weak(value) {
             return None;
         }
         for f in &self.formats {
@@ -180,6 +194,9 @@ impl Secrets {
             return None;
         }
         if self.is_secret_key(key) {
+            if self.is_weak(value) {
+                return Some(SecretKind(format!("weak literal credential under `{key}`")));
+            }
             return Some(SecretKind(format!("literal value under `{key}`")));
         }
         url_password(value)
@@ -216,13 +233,45 @@ mod tests {
     #[test]
     fn lexicon_patterns_compile() {
         let s = secrets();
-        let mut all = vec![&s.keys, &s.placeholders];
+        let mut all = vec![&s.keys, &s.placeholders, &s.weak];
         for f in &s.formats {
             all.push(&f.regex);
             all.extend(&f.context);
         }
         for re in all {
             assert!(re.try_get().is_ok(), "{}", re.as_str());
+        }
+    }
+
+    #[test]
+    fn instructions_are_placeholders_and_dev_passwords_are_weak_credentials() {
+        let s = secrets();
+        for v in [
+            "CHANGE-THIS! VERY IMPORTANT!",
+            "you_must_generate_a_random_string_of_at_least_32_chars",
+            "please-generate-a-key",
+            "generate-a-secret-here",
+        ] {
+            assert!(s.is_placeholder(v), "{v}");
+            assert_eq!(s.credential("SECRET_KEY_BASE", v), None, "{v}");
+            assert_eq!(s.secret("app.secret", "secret", v), None, "{v}");
+        }
+        for v in ["secret", "password", "DEADBEEF", "CAFEBABE", "admin123"] {
+            assert!(!s.is_placeholder(v), "{v}");
+            let kind = s.credential("password", v).map(|k| k.0);
+            assert!(
+                kind.as_deref().is_some_and(|k| k.starts_with("weak literal")),
+                "{v}: {kind:?}"
+            );
+            assert_eq!(s.secret("db.password", "password", v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn plural_key_names_are_secret_keys() {
+        let s = secrets();
+        for k in ["DATA_DECRYPTION_KEYS", "api_keys", "SECRET_KEYS", "client_secrets"] {
+            assert!(s.is_secret_key(k), "{k}");
         }
     }
 
@@ -281,7 +330,6 @@ mod tests {
             "********",
             "[API_KEY]",
             "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-            "secret",
         ] {
             assert!(s.secret("a.api_key", "api_key", v).is_none(), "{v}");
             assert!(s.credential("api_key", v).is_none(), "{v}");

@@ -62,6 +62,7 @@ pub struct TagM {
     pub kind: Option<Vec<TagKind>>,
     pub visible: Option<bool>,
     pub configured_esp: Option<bool>,
+    pub url: Option<LazyRegex>,
     pub offsets: Offsets,
 }
 
@@ -195,6 +196,8 @@ pub struct Rule {
     pub docs: Option<String>,
     pub refs: Vec<String>,
     pub fix: Option<(String, String)>,
+    /// The footer part the rule requires, for ESPs that add it or block sends without it.
+    pub footer: Option<crate::document::Role>,
     pub invalid: Vec<Example>,
     pub valid: Vec<Example>,
     /// Where the rule came from: `rules/canspam/x.yaml` or a user path.

@@ -111,6 +111,50 @@ pub fn section(rule: &Rule, heading: &str) -> String {
     out
 }
 
+/// The ESP and template-language registry as a markdown section: each dialect, whether its
+/// tags were checked against the vendor's docs (and where), and what it does about footers.
+pub fn esp_markdown(registry: &crate::knowledge::dialects::Registry) -> String {
+    let mut dialects: Vec<_> = registry.dialects.iter().collect();
+    dialects.sort_by(|a, b| a.id.cmp(b.id));
+    let verified = dialects.iter().filter(|d| d.unverified.is_none()).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## ESPs and template languages
+"
+    );
+    let _ = writeln!(
+        out,
+        "{} dialects in `rules/esp/*.yaml` ({verified} checked against the vendor's documentation). \
+         Name yours with `esp:` in `.inboxlint.yaml`. Tags of an unverified dialect can satisfy a \
+         rule (an unsubscribe or address tag counts) but never raise an error on their own.\n",
+        dialects.len()
+    );
+    let _ = writeln!(
+        out,
+        "| dialect | name | tokens | footer | verified against |\n|---|---|---|---|---|"
+    );
+    for d in dialects {
+        let footer = match (d.auto_footer.is_empty(), d.blocks_send.is_empty()) {
+            (false, _) => "adds its own",
+            (true, false) => "refuses to send without",
+            (true, true) => "",
+        };
+        let source = match &d.unverified {
+            Some(why) => format!("unverified: {}", why.replace('|', "\\|")),
+            None => d.refs.iter().map(|r| format!("<{r}>")).collect::<Vec<_>>().join(" "),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {footer} | {source} |",
+            d.id,
+            d.name.replace('|', "\\|"),
+            d.tokens
+        );
+    }
+    out
+}
+
 /// The whole `docs/rules.md`: an index, then every rule by group.
 pub fn markdown(rules: &[Rule]) -> String {
     let mut rules: Vec<&Rule> = rules.iter().collect();
@@ -150,6 +194,9 @@ pub fn markdown(rules: &[Rule]) -> String {
         }
         let _ = writeln!(out, "<a id=\"{}\"></a>\n", anchor(r));
         out.push_str(&section(r, "###"));
+    }
+    if let Ok(knowledge) = crate::knowledge::Knowledge::builtin() {
+        out.push_str(&esp_markdown(&knowledge.registry));
     }
     while out.ends_with("\n\n") {
         out.pop();

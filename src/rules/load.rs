@@ -101,6 +101,7 @@ impl Ctx<'_> {
                 kind: t.kind.as_ref().map(OneOrMany::to_vec),
                 visible: t.visible,
                 configured_esp: t.configured_esp,
+                url: t.url.as_deref().map(|p| self.regex(p, true)).transpose()?,
                 offsets: Offsets {
                     after: t.after_byte,
                     before: t.before_byte,
@@ -352,6 +353,7 @@ pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError>
         docs: def.docs,
         refs: def.refs,
         fix: def.fix.map(|f| (f.replace, f.description)),
+        footer: def.footer,
         invalid,
         valid,
         origin: path.to_string(),

@@ -34,6 +34,10 @@ pub struct RuleDef {
     pub refs: Vec<String>,
     #[serde(default)]
     pub fix: Option<FixDef>,
+    /// The footer part this rule requires (`unsubscribe` or `address`): where a configured ESP
+    /// adds that part itself or refuses to send without it, the finding is information.
+    #[serde(default)]
+    pub footer: Option<crate::document::Role>,
     pub examples: ExamplesDef,
 }
 
@@ -181,6 +185,8 @@ pub struct MergeTagDef {
     /// true: the tag belongs to an ESP named in config `esp:`; false: the registry knows the
     /// tag, but only from other dialects. Neither matches when `esp:` is not configured.
     pub configured_esp: Option<bool>,
+    /// Regex over the whole URL (href/src/action) the tag sits in: who receives the value.
+    pub url: Option<String>,
     pub after_byte: Option<usize>,
     pub before_byte: Option<usize>,
 }

@@ -1,7 +1,7 @@
 //! Finds ESP merge tags with exact spans, gives each its registry facts, and masks them with
 //! same-length blanks so the HTML tokenizer sees plain markup and offsets stay true.
 
-use crate::document::{Emits, MergeTag, TagContext, TagKind};
+use crate::document::{Emits, MergeTag, Role, TagContext, TagKind};
 use crate::knowledge::Knowledge;
 use crate::knowledge::dialects::tag_name;
 use crate::source::Span;
@@ -30,18 +30,30 @@ pub fn scan(text: &str, knowledge: &Knowledge) -> Vec<MergeTag> {
             };
             let mut dialects: Vec<&'static str> = infos.iter().map(|i| i.dialect).collect();
             dialects.dedup();
-            let with_role = infos.iter().find(|i| i.role.is_some());
-            let role = with_role.and_then(|i| i.role);
+            // A verified registry entry speaks before an unverified one.
+            let with_role = infos
+                .iter()
+                .find(|i| i.role.is_some() && i.verified)
+                .or_else(|| infos.iter().find(|i| i.role.is_some()));
+            // A preference centre that offers "unsubscribe from all" is an opt-out on its own.
+            let role = match with_role {
+                Some(i) if i.role == Some(Role::Preferences) && i.opts_out_all => Some(Role::Unsubscribe),
+                Some(i) => i.role,
+                None => None,
+            };
+            let verified = with_role.is_some_and(|i| i.verified);
             // Dialects can disagree (Dittofeed's `{% unsubscribe_link %}` is an anchor, Klaviyo's a
             // URL): read such a tag as a URL, since a false "nested link" error is worse than none.
             let emits = match with_role.and_then(|i| i.emits) {
                 Some(e)
                     if infos
                         .iter()
-                        .any(|i| i.role.is_some() && i.emits.is_some_and(|x| x != e)) =>
+                        .any(|i| i.role.is_some() && i.verified == verified && i.emits.is_some_and(|x| x != e)) =>
                 {
                     Some(Emits::Url)
                 }
+                // An unverified "renders a whole link" claim must not raise a nested-link error.
+                Some(Emits::Anchor) if !verified => Some(Emits::Url),
                 other => other,
             };
             // A tag with a role prints the sender's data or a link, never the recipient's.
@@ -71,12 +83,18 @@ pub fn scan(text: &str, knowledge: &Knowledge) -> Vec<MergeTag> {
                 sensitive,
                 context: TagContext::Value,
                 visible: true,
+                role_needs_esp: with_role.is_some_and(|i| i.only_configured),
+                verified,
             }
         })
         .collect()
 }
 
 fn refine_kind(family: &str, kind: TagKind, body: &str, name: &str) -> TagKind {
+    // SocketLabs closes its link pair with `##/UnsubscribeLink##`.
+    if family == "socketlabs" && body.starts_with('/') {
+        return TagKind::Block;
+    }
     if family != "curly" || kind != TagKind::Output {
         return kind;
     }
@@ -123,7 +141,6 @@ pub fn emits_anchor(tag: &MergeTag) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Role;
 
     fn k() -> std::sync::Arc<Knowledge> {
         Knowledge::builtin().expect("built-in knowledge loads")

@@ -263,6 +263,53 @@ fn parse_size(size: &Size, path: &str, text: &str) -> Result<u64, ConfigError> {
     }
 }
 
+/// `esp:` names that no dialect file defines: a located error each, naming the closest known
+/// dialects, so `esp: aweeber` is caught instead of silently disabling `template/wrong-esp-dialect`.
+pub fn unknown_esp_errors(config: &Resolved, registry: &crate::knowledge::dialects::Registry) -> Vec<LoadError> {
+    let unknown: Vec<&String> = config.esp.iter().filter(|e| registry.dialect(e).is_none()).collect();
+    if unknown.is_empty() {
+        return Vec::new();
+    }
+    let shown = config
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let text = config
+        .path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let lower = text.to_ascii_lowercase();
+    let esp_key = lower.find("esp:").unwrap_or(0);
+    unknown
+        .into_iter()
+        .map(|name| {
+            // The value as written after `esp:` (lower-cased for the search, same byte offsets).
+            let (off, len) = match lower.get(esp_key..).and_then(|rest| rest.find(name.as_str())) {
+                Some(at) if lower.len() == text.len() => (esp_key + at, name.len()),
+                _ => (esp_key, 3.min(text.len())),
+            };
+            let closest = registry.closest_dialects(name);
+            let hint = if closest.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; did you mean {}?",
+                    closest.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                )
+            };
+            LoadError::at(
+                &shown,
+                &text,
+                off,
+                len,
+                format!("unknown ESP `{name}` in `esp:` (no rules/esp/{name}.yaml){hint}"),
+            )
+        })
+        .collect()
+}
+
 /// Load a config file found by discovery and everything it `extends`, merged (the extending
 /// file wins). A discovered config is repository content: it must itself lie inside its project.
 pub fn load(path: &Path) -> Result<Resolved, ConfigError> {
