@@ -340,6 +340,13 @@ mod tests {
     }
 
     #[test]
+    fn blade_views_are_html_and_plain_php_is_not() {
+        let k = |p: &str| classify(Path::new(p)).map(|(k, _)| k);
+        assert_eq!(k("resources/views/emails/welcome.blade.php"), Some(FileKind::Html));
+        assert_eq!(k("app/Mail/Welcome.php"), None);
+    }
+
+    #[test]
     fn compound_text_templates_are_text_parts_by_name() {
         let k = |p: &str| classify(Path::new(p));
         for p in [
