@@ -98,10 +98,10 @@ fi
 archive="$(scripts/dist.sh --bin "$bin" --out "$work/release" 2> /dev/null)"
 target="$(basename "$archive" .tar.gz)"
 target="${target#inboxlint-}"
-python3 -m http.server 0 --bind 127.0.0.1 --directory "$work/release" > "$work/http.log" 2>&1 &
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/release" > "$work/http.log" 2>&1 &
 server_pid=$!
 port=""
-for _ in $(seq 50); do
+for _ in $(seq 300); do
   port="$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$work/http.log" | head -n 1)"
   [ -n "$port" ] && break
   sleep 0.1

@@ -7,7 +7,8 @@
 #   --target    Rust target triple. Default: x86_64-unknown-linux-musl when rustup has that
 #               target installed (a static binary that runs on any Linux), else the host's
 #               triple, with a notice (the musl std cannot be fetched everywhere).
-#   --bin       package this already built binary instead of running cargo build (the
+#   --bin       package this already built binary instead of running cargo build (give
+#               --target with it, as the archive is named after it; the
 #               workflow builds once with maturin and packages that binary; tests package the
 #               debug build)
 #   --docs-bin  a binary of the same version that runs here, to write the completions and
@@ -34,7 +35,10 @@ while [ $# -gt 0 ]; do
 done
 
 host="$(rustc -vV 2>/dev/null | sed -n 's/^host: //p' || true)"
-if [ -z "$target" ]; then
+if [ -z "$target" ] && [ -n "$bin" ]; then
+  # A binary built elsewhere is named after the host unless told: never call a glibc build musl.
+  target="${host:?rustc is needed to know the host target; pass --target}"
+elif [ -z "$target" ]; then
   if rustup target list --installed 2>/dev/null | grep -qx x86_64-unknown-linux-musl; then
     target=x86_64-unknown-linux-musl
   else
@@ -50,7 +54,7 @@ case "$target" in *windows*) exe=".exe" ;; esac
 if [ -z "$bin" ]; then
   echo "dist.sh: cargo build --release --locked --target $target" >&2
   cargo build --release --locked --target "$target" >&2
-  bin="target/$target/release/inboxlint$exe"
+  bin="${CARGO_TARGET_DIR:-target}/$target/release/inboxlint$exe"
 fi
 [ -x "$bin" ] || { echo "dist.sh: no executable at $bin" >&2; exit 2; }
 [ -n "$docs_bin" ] || docs_bin="$bin"
