@@ -4,11 +4,15 @@
 use inboxlint::source::SourceText;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
+
+#[path = "common/frames.rs"]
+mod frames;
+use frames::read_frames;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -37,39 +41,6 @@ struct Client {
     seen: Vec<Value>,
     next_id: i64,
     pub init_result: Value,
-}
-
-fn read_frames(stdout: impl Read, tx: std::sync::mpsc::Sender<Value>) {
-    let mut reader = BufReader::new(stdout);
-    loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            match reader.read_line(&mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            let (name, value) = line
-                .split_once(':')
-                .unwrap_or_else(|| panic!("stdout carried a non-header line: {line:?}"));
-            if name.eq_ignore_ascii_case("content-length") {
-                length = Some(value.trim().parse::<usize>().expect("numeric Content-Length"));
-            }
-        }
-        let mut body = vec![0; length.expect("every frame has a Content-Length")];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let msg: Value = serde_json::from_slice(&body).expect("every frame is JSON");
-        assert_eq!(msg["jsonrpc"], "2.0");
-        if tx.send(msg).is_err() {
-            return;
-        }
-    }
 }
 
 impl Client {

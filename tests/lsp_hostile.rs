@@ -4,10 +4,14 @@
 //! ServerNotInitialized, and closing stdin mid-frame ends the server cleanly.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
+
+#[path = "common/frames.rs"]
+mod frames;
+use frames::read_frames;
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -19,36 +23,6 @@ struct Peer {
     name: &'static str,
     /// The server's working directory, removed when the peer is dropped.
     dir: tempfile::TempDir,
-}
-
-fn read_frames(stdout: impl Read, tx: std::sync::mpsc::Sender<Value>) {
-    let mut reader = BufReader::new(stdout);
-    loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            match reader.read_line(&mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            let (name, value) = line.split_once(':').expect("stdout carries only headers and bodies");
-            if name.eq_ignore_ascii_case("content-length") {
-                length = Some(value.trim().parse::<usize>().expect("numeric Content-Length"));
-            }
-        }
-        let mut body = vec![0; length.expect("every frame has a Content-Length")];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let msg: Value = serde_json::from_slice(&body).expect("every frame the server writes is JSON");
-        if tx.send(msg).is_err() {
-            return;
-        }
-    }
 }
 
 fn frame(body: &str) -> Vec<u8> {

@@ -148,18 +148,49 @@ impl Linter {
         }
     }
 
+    /// The class of the message `doc` (the file at `abs`) belongs to: a config glob, a marker,
+    /// else inferred. An entry template's class is its composed message's; a text part's is
+    /// its HTML part's.
+    fn decide_class(&self, abs: &Path, text: &str, doc: &Document, role: &Role, setup: &LintSetup) -> ClassInfo {
+        let glob = setup.config.class_glob(abs);
+        let project_path = project_path(&setup.config.relative(abs));
+        let inference = || {
+            setup.config.infer_class.then(|| facts::Inference {
+                path: &project_path,
+                esp: &setup.config.esp,
+                knowledge: &setup.knowledge,
+            })
+        };
+        match role {
+            // The class is the message's: a layout's wording and a footer's links count.
+            Role::Entry(view) => {
+                let mut info = facts::classify(&view.doc, &view.composed.text, glob, inference());
+                if let crate::document::ClassSource::Marker { span } = &mut info.source {
+                    let at = view.composed.to_entry(crate::source::Span::new(span.0, span.1));
+                    *span = (at.start, at.end);
+                }
+                info
+            }
+            // A text part is a part of its HTML part's message and has that message's class.
+            _ if doc.kind == FileKind::Text && glob.is_none() => self
+                .html_part_class(abs, setup)
+                .unwrap_or_else(|| facts::classify(doc, text, None, inference())),
+            _ => facts::classify(doc, text, glob, inference()),
+        }
+    }
+
     /// The class of the message whose HTML (or MJML) part sits beside the text part at `abs`,
-    /// decided as when that part is linted.
+    /// decided as when that part is linted, without running its rules.
     fn html_part_class(&self, abs: &Path, setup: &LintSetup) -> Option<ClassInfo> {
         let html = crate::message::parts::sibling_parts(abs)
             .into_iter()
             .find(|p| kind::classify(p).is_some_and(|(k, _)| matches!(k, FileKind::Html | FileKind::Mjml)))?;
         let text = read_template(&html)?;
         let (kind, format) = kind::classify(&html)?;
-        Some(
-            self.lint_detailed(&html, &text, setup, &LintAs::new(kind, format))
-                .class,
-        )
+        let mut doc = facts::build(&text, kind, format, &setup.knowledge);
+        facts::apply_configured_esp(&mut doc, &setup.config.esp, &setup.knowledge);
+        let (role, _) = self.message_role(&html, &text, &doc, setup, &[]);
+        Some(self.decide_class(&html, &text, &doc, &role, setup))
     }
 
     /// Read access to the run's include graph (for `explain`).
@@ -301,16 +332,7 @@ impl Linter {
         let mut errors = Vec::new();
         for dir in &config.rule_dirs {
             if !dir.is_dir() {
-                let shown = config
-                    .path
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                let text = config
-                    .path
-                    .as_ref()
-                    .and_then(|p| std::fs::read_to_string(p).ok())
-                    .unwrap_or_default();
+                let (shown, text) = config.source();
                 let name = dir
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
@@ -416,41 +438,12 @@ impl Linter {
         doc.meta.profiles = setup.config.profiles.clone();
         let (mut role, includes) = self.message_role(&abs, text, &doc, setup, files);
         doc.includes = includes;
-        let project_path = project_path(&setup.config.relative(&abs));
-        let inference = || {
-            setup.config.infer_class.then(|| facts::Inference {
-                path: &project_path,
-                esp: &setup.config.esp,
-                knowledge: &setup.knowledge,
-            })
-        };
-        doc.meta.class = match (class, &role) {
-            (Some(c), _) => crate::document::ClassInfo {
+        doc.meta.class = match class {
+            Some(c) => crate::document::ClassInfo {
                 class: c,
                 source: crate::document::ClassSource::Default,
             },
-            // The class is the message's: a layout's wording and a footer's links count.
-            (None, Role::Entry(view)) => {
-                let mut info = facts::classify(
-                    &view.doc,
-                    &view.composed.text,
-                    setup.config.class_glob(&abs),
-                    inference(),
-                );
-                if let crate::document::ClassSource::Marker { span } = &mut info.source {
-                    let at = view.composed.to_entry(crate::source::Span::new(span.0, span.1));
-                    *span = (at.start, at.end);
-                }
-                info
-            }
-            // A text part is a part of its HTML part's message and has that message's class.
-            (None, _) if kind == FileKind::Text && setup.config.class_glob(&abs).is_none() => {
-                match self.html_part_class(&abs, setup) {
-                    Some(info) => info,
-                    None => facts::classify(&doc, text, None, inference()),
-                }
-            }
-            (None, _) => facts::classify(&doc, text, setup.config.class_glob(&abs), inference()),
+            None => self.decide_class(&abs, text, &doc, &role, setup),
         };
         if let Role::Entry(view) = &mut role {
             view.doc.meta.profiles = doc.meta.profiles.clone();

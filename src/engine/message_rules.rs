@@ -145,14 +145,11 @@ pub fn include_facts(graph: &IncludeGraph, abs: &Path, text: &str, role: &Role) 
     let root = &graph.roots.project_root;
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let mut out: Vec<Include> = graph
-        .references(abs)
+        .references_in(abs, text)
         .into_iter()
         // A convention no directive states (the Rails mailer layout) is not a broken include
         // when the layout is absent: the mail is sent without one.
         .filter(|r| !r.span.is_empty())
-        // The graph scanned the file as it was on disk; an editor buffer (or any other text
-        // linted under the same path) may differ, and a span must never leave the text.
-        .filter(|r| text.get(r.span.range()).is_some())
         .map(|r| {
             let (status, detail) = match &r.target {
                 Target::File(_) => (IncludeStatus::Found, String::new()),
@@ -187,7 +184,7 @@ pub fn include_facts(graph: &IncludeGraph, abs: &Path, text: &str, role: &Role) 
         Role::Partial if out.iter().any(|i| i.status == IncludeStatus::Found) => cycles_of(&graph.compose(abs, text)),
         _ => Vec::new(),
     };
-    for (span, chain) in cycles.into_iter().filter(|(s, _)| text.get(s.range()).is_some()) {
+    for (span, chain) in cycles {
         match out.iter_mut().find(|i| i.span == span) {
             Some(i) => {
                 i.status = IncludeStatus::Cycle;

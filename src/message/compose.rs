@@ -3,8 +3,8 @@
 //! with a source map back to every original byte and to the entry directive that pulled each
 //! byte in. Cycles, missing targets and runaway nesting end as values, never as a hang.
 
-use super::directives::{self, DirectiveKind, Fill, Language, Scan, Via};
-use super::graph::{IncludeGraph, Link, hash_text};
+use super::directives::{DirectiveKind, Fill, Language, Scan, Via};
+use super::graph::{IncludeGraph, Link};
 use super::path::normalize;
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
@@ -193,19 +193,8 @@ impl IncludeGraph {
     /// and resolved against the graph as it stands.
     pub fn compose(&self, entry: &Path, entry_text: &str) -> Composed {
         let path = normalize(entry);
-        let in_graph = self.node_index(&path);
-        let (entry_scan, entry_links, entry_implicit) = match in_graph {
-            Some(i) if self.nodes[i].hash == hash_text(entry_text) => {
-                let n = &self.nodes[i];
-                (n.scan.clone(), n.links.clone(), n.implicit_layout.clone())
-            }
-            _ => {
-                let language = directives::detect(&path, entry_text);
-                let scan = directives::scan_as(language, &path, entry_text);
-                let (links, implicit) = self.resolve_fresh(&path, &scan, language);
-                (scan, links, implicit)
-            }
-        };
+        let in_graph = self.node(&path);
+        let (entry_scan, entry_links, entry_implicit, _) = self.scan_for(&path, entry_text);
         let mut c = Composer {
             g: self,
             entry_text,
@@ -715,6 +704,7 @@ fn mj_body(text: &str) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::directives;
     use crate::message::resolve::Roots;
     use proptest::prelude::*;
 

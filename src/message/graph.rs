@@ -124,6 +124,9 @@ pub struct IncludeGraph {
     mailers: Mutex<HashMap<PathBuf, MailerLayout>>,
 }
 
+/// A file's scan with the links of its directives, its implicit layout and its language.
+pub(crate) type ScanOf = (Scan, Vec<Option<Link>>, Option<(String, Link)>, Language);
+
 pub(crate) fn hash_text(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
@@ -486,12 +489,8 @@ impl IncludeGraph {
         decl
     }
 
-    fn node(&self, path: &Path) -> Option<usize> {
+    pub(crate) fn node(&self, path: &Path) -> Option<usize> {
         self.index.by_path.get(&normalize(path)).copied()
-    }
-
-    pub(crate) fn node_index(&self, path: &Path) -> Option<usize> {
-        self.node(path)
     }
 
     /// Resolves a fresh scan of a file against the graph as it stands (no reads): what
@@ -535,11 +534,45 @@ impl IncludeGraph {
     pub fn references(&self, path: &Path) -> Vec<Reference> {
         let Some(i) = self.node(path) else { return Vec::new() };
         let n = &self.nodes[i];
-        let mut out: Vec<Reference> = n
-            .scan
+        self.references_from(&n.scan, &n.links, n.implicit_layout.as_ref(), n.language)
+    }
+
+    /// [`IncludeGraph::references`] of `path` as its directives stand in `text`: an editor
+    /// buffer or any text linted under the path may differ from what the graph read.
+    pub fn references_in(&self, path: &Path, text: &str) -> Vec<Reference> {
+        let (scan, links, implicit, language) = self.scan_for(path, text);
+        self.references_from(&scan, &links, implicit.as_ref(), language)
+    }
+
+    /// The directives of `path` in `text` with what each resolves to: the graph's own scan
+    /// when it read the same text, else a fresh scan resolved against the graph as it stands.
+    pub(crate) fn scan_for(&self, path: &Path, text: &str) -> ScanOf {
+        let path = normalize(path);
+        match self.node(&path) {
+            Some(i) if self.nodes[i].hash == hash_text(text) => {
+                let n = &self.nodes[i];
+                (n.scan.clone(), n.links.clone(), n.implicit_layout.clone(), n.language)
+            }
+            _ => {
+                let language = directives::detect(&path, text);
+                let scan = directives::scan_as(language, &path, text);
+                let (links, implicit) = self.resolve_fresh(&path, &scan, language);
+                (scan, links, implicit, language)
+            }
+        }
+    }
+
+    fn references_from(
+        &self,
+        scan: &Scan,
+        links: &[Option<Link>],
+        implicit: Option<&(String, Link)>,
+        language: Language,
+    ) -> Vec<Reference> {
+        let mut out: Vec<Reference> = scan
             .directives
             .iter()
-            .zip(&n.links)
+            .zip(links)
             .filter_map(|(d, l)| {
                 Some(Reference {
                     span: d.span,
@@ -550,11 +583,11 @@ impl IncludeGraph {
                 })
             })
             .collect();
-        if let Some((name, l)) = &n.implicit_layout {
+        if let Some((name, l)) = implicit {
             out.push(Reference {
                 span: Span::empty(0),
                 via: Via::Layout,
-                language: n.language,
+                language,
                 name: name.clone(),
                 target: self.target(l),
             });

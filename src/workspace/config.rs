@@ -108,6 +108,15 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// The config file as its errors show it: the path and the text, both empty for the
+    /// built-in defaults. Read again on demand: only an error needs it.
+    pub fn source(&self) -> (String, String) {
+        match &self.path {
+            Some(p) => (p.display().to_string(), std::fs::read_to_string(p).unwrap_or_default()),
+            None => (String::new(), String::new()),
+        }
+    }
+
     pub fn defaults(root: PathBuf) -> Resolved {
         Resolved {
             path: None,
@@ -287,16 +296,7 @@ pub fn unknown_esp_errors(config: &Resolved, registry: &crate::knowledge::dialec
     if unknown.is_empty() {
         return Vec::new();
     }
-    let shown = config
-        .path
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let text = config
-        .path
-        .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default();
+    let (shown, text) = config.source();
     let lower = text.to_ascii_lowercase();
     let esp_key = lower.find("esp:").unwrap_or(0);
     unknown

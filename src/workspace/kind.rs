@@ -7,25 +7,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-const HTML_EXTS: &[&str] = &[
-    "html",
-    "htm",
-    "hbs",
-    "handlebars",
-    "mustache",
-    "liquid",
-    "j2",
-    "jinja",
-    "jinja2",
-    "njk",
-    "twig",
-    "tmpl",
-    "gohtml",
-    "erb",
-    "ejs",
-];
-
-/// Template-language extensions that wrap the output's own extension (`x.text.erb`, `x.html.hbs`).
+/// Template-language extensions: read as HTML, and wrapping the output's own extension when
+/// there is one (`x.text.erb`, `x.html.hbs`).
 const TEMPLATE_EXTS: &[&str] = &[
     "hbs",
     "handlebars",
@@ -171,7 +154,8 @@ pub fn classify(path: &Path) -> Option<(FileKind, SourceFormat)> {
         return part_name(&name).map(|_| (FileKind::Text, SourceFormat::Text));
     }
     Some(match ext {
-        e if HTML_EXTS.contains(&e) => (FileKind::Html, SourceFormat::Html),
+        "html" | "htm" => (FileKind::Html, SourceFormat::Html),
+        e if TEMPLATE_EXTS.contains(&e) => (FileKind::Html, SourceFormat::Html),
         "mjml" => (FileKind::Mjml, SourceFormat::Mjml),
         "yaml" | "yml" => (FileKind::Config, SourceFormat::Yaml),
         "json" => (FileKind::Config, SourceFormat::Json),

@@ -86,6 +86,20 @@ fn directive(span: Span, kind: DirectiveKind) -> Directive {
     }
 }
 
+/// A component (`@component … @endcomponent`, `<x-name> … </x-name>`) from its opening and
+/// closing tags: what lies between fills the component's slot.
+fn component(name: String, open: Span, close: Span) -> Directive {
+    directive(
+        Span::new(open.start, close.end),
+        DirectiveKind::Wrap {
+            via: Via::Component,
+            name,
+            body: Span::new(open.end, close.start),
+            fill: Fill::Slot,
+        },
+    )
+}
+
 /// `args`: the argument text between the parentheses, as (start, end past the `)`).
 fn at_directive(
     text: &str,
@@ -137,16 +151,7 @@ fn at_directive(
                     return;
                 };
                 stack.truncate(pos);
-                let body = Span::new(open.end, span.start);
-                out.push(directive(
-                    Span::new(open.start, span.end),
-                    DirectiveKind::Wrap {
-                        via: Via::Component,
-                        name: n,
-                        body,
-                        fill: Fill::Slot,
-                    },
-                ));
+                out.push(component(n, open, span));
             }
         }
         "section" | "yield" => {
@@ -231,16 +236,7 @@ fn component_tag(text: &str, at: usize, stack: &mut Vec<Open>, out: &mut Vec<Dir
                 return;
             };
             stack.truncate(pos);
-            let body = Span::new(open.end, span.start);
-            out.push(directive(
-                Span::new(open.start, span.end),
-                DirectiveKind::Wrap {
-                    via: Via::Component,
-                    name: n,
-                    body,
-                    fill: Fill::Slot,
-                },
-            ));
+            out.push(component(n, open, span));
         }
     } else if text[..end].ends_with("/>") {
         let names = if name == "dynamic-component" {

@@ -64,33 +64,20 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
             "define" => stack.push(name().map_or(Open::Other, |n| Open::Define(n, span))),
             "block" => stack.push(name().map_or(Open::Other, |n| Open::Block(n, span))),
             "if" | "range" | "with" => stack.push(Open::Other),
-            "end" => match stack.pop() {
-                Some(Open::Define(name, open)) => {
-                    let body = Span::new(open.end, span.start);
-                    push(
-                        out,
-                        Span::new(open.start, span.end),
-                        DirectiveKind::Block {
-                            name,
-                            body,
-                            in_place: false,
-                        },
-                    );
-                }
-                Some(Open::Block(name, open)) => {
-                    let body = Span::new(open.end, span.start);
-                    push(
-                        out,
-                        Span::new(open.start, span.end),
-                        DirectiveKind::Block {
-                            name,
-                            body,
-                            in_place: true,
-                        },
-                    );
-                }
-                _ => {}
-            },
+            "end" => {
+                // A `define` renders only where it is called; a `block` also where it stands.
+                let (name, open, in_place) = match stack.pop() {
+                    Some(Open::Define(name, open)) => (name, open, false),
+                    Some(Open::Block(name, open)) => (name, open, true),
+                    _ => continue,
+                };
+                let body = Span::new(open.end, span.start);
+                push(
+                    out,
+                    Span::new(open.start, span.end),
+                    DirectiveKind::Block { name, body, in_place },
+                );
+            }
             _ => {}
         }
     }
