@@ -3,7 +3,7 @@
 use crate::document::{ClassInfo, ClassSource, Comment, Document, FileKind, MessageClass, SourceFormat, TagKind};
 use crate::knowledge::Knowledge;
 use crate::source::Span;
-use crate::syntax::{config, html, merge_tags, schema};
+use crate::syntax::{config, html, links, merge_tags, schema};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -15,7 +15,7 @@ pub fn build(text: &str, kind: FileKind, format: SourceFormat, knowledge: &Knowl
             let masked = merge_tags::scan_and_mask(text, knowledge);
             html::parse(text, &masked.text, masked.tags, &mut doc);
             for i in 0..doc.links.len() {
-                doc.links[i].purpose = super::eval::link_purpose(&doc, i, knowledge);
+                doc.links[i].purpose = links::link_purpose(&doc, i, knowledge);
             }
             let mut dialects: Vec<&'static str> =
                 doc.merge_tags.iter().flat_map(|t| t.dialects.iter().copied()).collect();

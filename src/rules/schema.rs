@@ -125,12 +125,21 @@ pub enum MatcherDef {
     /// One document-level match when the inner matcher matches anywhere: inside `all`, a
     /// condition on the document rather than on the first matcher's items.
     Anywhere(Box<MatcherDef>),
+    /// Matches of the inner matcher are reported with this message instead of the rule's.
+    WithMessage(WithMessageDef),
     Link(LinkDef),
     MergeTag(MergeTagDef),
     Text(TextDef),
     Setting(SettingDef),
     Field(FieldDef),
     Element(ElementDef),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithMessageDef {
+    pub message: String,
+    pub matcher: Box<MatcherDef>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -2,5 +2,6 @@
 
 pub mod config;
 pub mod html;
+pub mod links;
 pub mod merge_tags;
 pub mod schema;
