@@ -4,6 +4,7 @@
 //! [`document::Document`] → evaluate compiled rules in one pass → suppress → render.
 //! [`engine::Linter::lint_source`] is the entry point the CLI and the LSP share.
 
+pub mod atomic_write;
 pub mod cli;
 pub mod diagnostic;
 pub mod document;

@@ -20,7 +20,7 @@ pub fn run(args: InitArgs) -> u8 {
         );
         return EXIT_ERROR;
     }
-    match std::fs::write(&args.path, STARTER) {
+    match crate::atomic_write::write(&args.path, STARTER.as_bytes()) {
         Ok(()) => {
             println!("wrote {}", args.path.display());
             EXIT_OK

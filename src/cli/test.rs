@@ -8,6 +8,7 @@ use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::rules::{Rule, RuleSet, UserRules, load};
 use crate::workspace::config::Resolved;
+use crate::workspace::rule_files;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,17 +33,20 @@ fn collect(args: &TestArgs) -> Result<UserRules, Vec<LoadError>> {
         config: args.config.clone(),
         ..Overrides::default()
     });
-    let config_dirs = linter
-        .setup_for(&PathBuf::from("inboxlint-test"))?
-        .config
-        .rule_dirs
-        .clone();
+    let setup = linter.setup_for(&PathBuf::from("inboxlint-test"))?;
+    let config_dirs = setup.config.rule_dirs.clone();
     let mut user = Vec::new();
     let mut dialects = Vec::new();
     let mut errors = Vec::new();
-    for path in config_dirs.iter().chain(&args.paths) {
+    // Directories from the config are the repository's and stay in its project; those named on
+    // the command line are the user's own.
+    let dirs = config_dirs
+        .iter()
+        .map(|d| (d, Some(&setup.config.project)))
+        .chain(args.paths.iter().map(|d| (d, None)));
+    for (path, project) in dirs {
         if path.is_dir() {
-            match RuleSet::load_dir(path) {
+            match rule_files::collect(path, project, &rule_files::LIMITS).and_then(RuleSet::load_files) {
                 Ok((r, d)) => {
                     user.extend(r);
                     dialects.extend(d);

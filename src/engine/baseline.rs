@@ -84,7 +84,7 @@ impl Baseline {
     }
 
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
-        std::fs::write(path, self.to_json())
+        crate::atomic_write::write(path, self.to_json().as_bytes())
             .map_err(|e| BaselineError(format!("cannot write baseline {}: {e}", path.display())))
     }
 

@@ -9,8 +9,8 @@ use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::rules::{Mode, Rule, RuleSet};
 use crate::workspace::config::{self, Resolved};
-use crate::workspace::kind;
-use crate::workspace::walk;
+use crate::workspace::confine::ProjectRoot;
+use crate::workspace::{kind, rule_files, walk};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -37,8 +37,9 @@ pub struct LintSetup {
 }
 
 /// How the linter gets the files a document refers to (a campaign config's template), by path.
-/// The linter itself reads nothing: the front ends' default is the disk
-/// ([`walk::read_referenced`]); a caller may read editor buffers or a fixture map instead.
+/// The linter reads no file's contents itself (it only confines the path to the project): the
+/// front ends' default is the disk ([`walk::read_referenced`]); a caller may read editor
+/// buffers or a fixture map instead.
 #[derive(Clone)]
 pub struct FileReader(Arc<ReadFn>);
 
@@ -185,6 +186,7 @@ impl Linter {
 
     fn build_setup(&self, config_path: Option<&Path>) -> Result<LintSetup, Vec<LoadError>> {
         let mut config = match config_path {
+            Some(p) if self.overrides.config.is_some() => config::load_named(p).map_err(|e| vec![e])?,
             Some(p) => config::load(p).map_err(|e| vec![e])?,
             None => Resolved::defaults(self.cwd.clone()),
         };
@@ -231,7 +233,9 @@ impl Linter {
                 ));
                 continue;
             }
-            match RuleSet::load_dir(dir) {
+            let loaded =
+                rule_files::collect(dir, Some(&config.project), &rule_files::LIMITS).and_then(RuleSet::load_files);
+            match loaded {
                 Ok((r, d)) => {
                     for rule in r {
                         // A user rule with a built-in id replaces it: that is how users change one.
@@ -322,7 +326,16 @@ impl Linter {
             );
         }
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-        let read_related = |reference: &str| read_related(&self.reader, &base, reference, files);
+        // The config's project when the file is in it; else (no config, or `--config` from
+        // elsewhere) the git work tree or directory of the file.
+        let read_related = |reference: &str| {
+            let config_project = &setup.config.project;
+            if setup.config.path.is_some() && config_project.admit(&base).is_ok() {
+                read_related(&self.reader, &base, config_project, reference, files)
+            } else {
+                read_related(&self.reader, &base, &ProjectRoot::of_dir(&base), reference, files)
+            }
+        };
         let evaluator = Evaluator::new(&doc, text, &setup.knowledge, setup.config.address.as_deref())
             .with_esp(&setup.config.esp)
             .with_related(&read_related)
@@ -445,15 +458,20 @@ impl Linter {
 }
 
 /// A file a document refers to, relative to the document's directory: from `files` when the
-/// source is a rule example (which has no directory), else from the linter's reader.
+/// source is a rule example (which has no directory), else from the linter's reader, and only
+/// inside the project: the reference is repository content.
 fn read_related(
     reader: &FileReader,
     base: &Path,
+    project: &ProjectRoot,
     reference: &str,
     files: &[(String, String)],
 ) -> Result<String, String> {
     if files.is_empty() {
-        return reader.read(&base.join(reference));
+        let path = project
+            .resolve(base, Path::new(reference))
+            .map_err(|outside| format!("not read: {outside}"))?;
+        return reader.read(&path);
     }
     let wanted = reference.trim_start_matches("./");
     match files.iter().find(|(p, _)| p.trim_start_matches("./") == wanted) {

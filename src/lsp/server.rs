@@ -87,7 +87,7 @@ pub fn serve(conn: &Connection) -> Result<u8, String> {
         let _ = crate::rules::RuleSet::builtin();
         let _ = crate::knowledge::Knowledge::builtin();
     });
-    let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
+    let (id, params) = wait_for_initialize(conn)?;
     let flags = ClientFlags::from_initialize(&params);
     let result = json!({
         "capabilities": capabilities(flags.pull),
@@ -115,6 +115,32 @@ pub fn serve(conn: &Connection) -> Result<u8, String> {
         next_id: 0,
     };
     server.run()
+}
+
+/// The `initialize` request. Requests before it are answered ServerNotInitialized and
+/// notifications dropped, as the protocol says; the server lives on.
+fn wait_for_initialize(conn: &Connection) -> Result<(RequestId, Value), String> {
+    loop {
+        match conn.receiver.recv() {
+            Ok(Message::Request(req)) if req.method == "initialize" => return Ok((req.id, req.params)),
+            Ok(Message::Request(req)) => {
+                let resp = Response::new_err(
+                    req.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!(
+                        "`{}` before `initialize`: the server is not initialized yet",
+                        req.method
+                    ),
+                );
+                conn.sender.send(resp.into()).map_err(|e| e.to_string())?;
+            }
+            Ok(Message::Notification(n)) if n.method == "exit" => {
+                return Err("`exit` before `initialize`".into());
+            }
+            Ok(_) => {}
+            Err(_) => return Err("the client closed the connection before `initialize`".into()),
+        }
+    }
 }
 
 impl Server<'_> {

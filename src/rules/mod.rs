@@ -54,30 +54,19 @@ impl RuleSet {
         BUILTIN.clone()
     }
 
-    /// User rules from a directory (recursively, `*.yaml`/`*.yml`), added after the built-ins.
-    /// Dialect files (`esp/*.yaml`) in it are returned for the registry instead.
-    pub fn load_dir(dir: &Path) -> Result<UserRules, Vec<LoadError>> {
+    /// User rules from the (path, text) of a rule directory's files (see
+    /// `workspace::rule_files`), added after the built-ins. Dialect files (`esp/*.yaml`) among
+    /// them are returned for the registry instead.
+    pub fn load_files(files: Vec<(String, String)>) -> Result<UserRules, Vec<LoadError>> {
         let mut rules = Vec::new();
         let mut dialects = Vec::new();
         let mut errors = Vec::new();
-        let mut files: Vec<_> = ignore::WalkBuilder::new(dir)
-            .standard_filters(false)
-            .build()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "yaml" || x == "yml"))
-            .map(|e| e.into_path())
-            .collect();
-        files.sort();
-        for file in files {
-            let shown = file.display().to_string();
-            let text = match std::fs::read_to_string(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    errors.push(LoadError::at(&shown, "", 0, 0, format!("cannot read rule file: {e}")));
-                    continue;
-                }
-            };
-            if file.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "esp") {
+        for (shown, text) in files {
+            if Path::new(&shown)
+                .parent()
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n == "esp")
+            {
                 dialects.push((shown, text));
                 continue;
             }

@@ -4,6 +4,7 @@
 use crate::diagnostic::Severity;
 use crate::document::FileKind;
 use crate::knowledge::yaml::{self, LoadError};
+use crate::workspace::confine::ProjectRoot;
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -75,6 +76,8 @@ pub struct Resolved {
     pub path: Option<PathBuf>,
     /// Globs are relative to this directory.
     pub root: PathBuf,
+    /// Paths the config names must resolve inside this (see [`crate::workspace::confine`]).
+    pub project: ProjectRoot,
     pub profiles: Vec<String>,
     pub esp: Vec<String>,
     pub include: Option<GlobSet>,
@@ -94,6 +97,7 @@ impl Resolved {
     pub fn defaults(root: PathBuf) -> Resolved {
         Resolved {
             path: None,
+            project: ProjectRoot::of_dir(&root),
             root,
             // CAN-SPAM is the floor every sender to US inboxes meets; CASL, GDPR and PECR add
             // duties (contact details, objection notices) that only apply to senders who mail
@@ -229,39 +233,128 @@ fn glob_set(patterns: &[String], path: &str, text: &str) -> Result<GlobSet, Conf
         .map_err(|e| LoadError::at(path, text, 0, 0, format!("invalid globs: {e}")))
 }
 
+/// `10485760`, `10MiB`, `512 KiB`, `1gb`: bytes; None when it is not a size or overflows.
+pub fn parse_size_text(s: &str) -> Option<u64> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, mult) = if let Some(n) = t.strip_suffix("mib").or_else(|| t.strip_suffix("mb")) {
+        (n, 1024 * 1024)
+    } else if let Some(n) = t.strip_suffix("kib").or_else(|| t.strip_suffix("kb")) {
+        (n, 1024)
+    } else if let Some(n) = t.strip_suffix("gib").or_else(|| t.strip_suffix("gb")) {
+        (n, 1024 * 1024 * 1024)
+    } else {
+        (t.as_str(), 1)
+    };
+    num.trim().parse::<u64>().ok()?.checked_mul(mult)
+}
+
 fn parse_size(size: &Size, path: &str, text: &str) -> Result<u64, ConfigError> {
     match size {
         Size::Bytes(b) => Ok(*b),
-        Size::Text(s) => {
-            let t = s.trim().to_ascii_lowercase();
-            let (num, mult) = if let Some(n) = t.strip_suffix("mib").or_else(|| t.strip_suffix("mb")) {
-                (n, 1024 * 1024)
-            } else if let Some(n) = t.strip_suffix("kib").or_else(|| t.strip_suffix("kb")) {
-                (n, 1024)
-            } else if let Some(n) = t.strip_suffix("gib").or_else(|| t.strip_suffix("gb")) {
-                (n, 1024 * 1024 * 1024)
-            } else {
-                (t.as_str(), 1)
-            };
-            num.trim().parse::<u64>().map(|n| n * mult).map_err(|_| {
-                LoadError::at(
-                    path,
-                    text,
-                    text.find(s.as_str()).unwrap_or(0),
-                    s.len(),
-                    format!("`{s}` is not a size (use bytes or e.g. 10MiB)"),
-                )
-            })
-        }
+        Size::Text(s) => parse_size_text(s).ok_or_else(|| {
+            LoadError::at(
+                path,
+                text,
+                text.find(s.as_str()).unwrap_or(0),
+                s.len(),
+                format!("`{s}` is not a size (use bytes or e.g. 10MiB)"),
+            )
+        }),
     }
 }
 
-/// Load a config file and everything it `extends`, merged (the extending file wins).
+/// Load a config file found by discovery and everything it `extends`, merged (the extending
+/// file wins). A discovered config is repository content: it must itself lie inside its project.
 pub fn load(path: &Path) -> Result<Resolved, ConfigError> {
-    load_depth(path, 0)
+    load_top(path, true)
 }
 
-fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
+/// Load a config file the user named (`--config`): the file may be anywhere, but what it names
+/// stays confined to its project, as it may still come from the repository.
+pub fn load_named(path: &Path) -> Result<Resolved, ConfigError> {
+    load_top(path, false)
+}
+
+fn load_top(path: &Path, discovered: bool) -> Result<Resolved, ConfigError> {
+    let project = ProjectRoot::of_dir(&config_root(path));
+    if discovered && let Err(outside) = project.admit(path) {
+        return Err(LoadError::at(
+            &path.display().to_string(),
+            "",
+            0,
+            0,
+            format!("config file not read: it is a symlink and {outside}"),
+        ));
+    }
+    load_depth(path, 0, &project)
+}
+
+/// The directory a config file speaks for: its own, or the project above `.config/`.
+fn config_root(path: &Path) -> PathBuf {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.file_name().is_some_and(|n| n == ".config") {
+        dir.parent().map(Path::to_path_buf).unwrap_or(dir)
+    } else {
+        dir
+    }
+}
+
+/// Where `written` sits in the config text, for a located error: after its key when possible.
+fn locate(text: &str, key: &str, written: &str) -> usize {
+    let from = text.find(&format!("{key}:")).unwrap_or(0);
+    text[from..]
+        .find(written)
+        .map(|at| from + at)
+        .or_else(|| text.find(written))
+        .unwrap_or(0)
+}
+
+/// The path a config key names (`extends`, `rule-dirs`, `baseline`, template roots...),
+/// relative to `base`, if it resolves inside the project after symlinks; else a located error
+/// that names the key and the path and reads nothing of the target.
+pub fn confined_path(
+    project: &ProjectRoot,
+    base: &Path,
+    key: &str,
+    written: &str,
+    shown: &str,
+    text: &str,
+) -> Result<PathBuf, ConfigError> {
+    let joined = base.join(written);
+    match project.resolve(base, Path::new(written)) {
+        Ok(_) => Ok(joined),
+        Err(outside) => Err(LoadError::at(
+            shown,
+            text,
+            locate(text, key, written),
+            written.len(),
+            format!(
+                "`{key}` path `{written}` is not read: {outside}. A repository's config may only name \
+                 files inside its project; name other files on the command line"
+            ),
+        )),
+    }
+}
+
+/// `include` globs select files under the project; one that starts outside it can only be a
+/// mistake or a probe.
+fn check_inside_glob(key: &str, pattern: &str, shown: &str, text: &str) -> Result<(), ConfigError> {
+    let p = Path::new(pattern);
+    if p.is_absolute() || p.components().any(|c| c == std::path::Component::ParentDir) {
+        return Err(LoadError::at(
+            shown,
+            text,
+            locate(text, key, pattern),
+            pattern.len(),
+            format!(
+                "`{key}` pattern `{pattern}` leaves the project: use a path relative to the config file, without `..`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolved, ConfigError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| LoadError::at(&shown, "", 0, 0, format!("cannot read config: {e}")))?;
@@ -271,16 +364,11 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
         yaml::from_str(&shown, &text)?
     };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    // `.config/inboxlint.yaml` speaks for the project directory above it.
-    let root = if dir.file_name().is_some_and(|n| n == ".config") {
-        dir.parent().map(Path::to_path_buf).unwrap_or(dir.clone())
-    } else {
-        dir.clone()
-    };
+    let root = config_root(path);
     let mut base = match &file.extends {
         Some(ext) if depth < 8 => {
-            let p = dir.join(ext);
-            let mut b = load_depth(&p, depth + 1)?;
+            let p = confined_path(project, &dir, "extends", ext, &shown, &text)?;
+            let mut b = load_depth(&p, depth + 1, project)?;
             b.root = root.clone();
             b
         }
@@ -296,6 +384,7 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
         None => Resolved::defaults(root.clone()),
     };
     base.path = Some(path.to_path_buf());
+    base.project = project.clone();
     if let Some(p) = &file.profiles {
         for prof in p {
             if !crate::rules::load::PROFILES.contains(&prof.as_str()) {
@@ -313,6 +402,9 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
     if let Some(e) = &file.esp {
         base.esp = e.iter().map(|s| s.to_ascii_lowercase()).collect();
     }
+    for pattern in &file.include {
+        check_inside_glob("include", pattern, &shown, &text)?;
+    }
     if !file.include.is_empty() {
         base.include = Some(glob_set(&file.include, &shown, &text)?);
     }
@@ -329,10 +421,11 @@ fn load_depth(path: &Path, depth: usize) -> Result<Resolved, ConfigError> {
         base.per_file.push((glob(g, &shown, &text)?, map.clone()));
     }
     for d in &file.rule_dirs {
-        base.rule_dirs.push(root.join(d));
+        base.rule_dirs
+            .push(confined_path(project, &root, "rule-dirs", d, &shown, &text)?);
     }
     if let Some(b) = &file.baseline {
-        base.baseline = Some(root.join(b));
+        base.baseline = Some(confined_path(project, &root, "baseline", b, &shown, &text)?);
     }
     if let Some(s) = &file.max_file_size {
         base.max_file_size = parse_size(s, &shown, &text)?;
