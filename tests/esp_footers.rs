@@ -48,10 +48,7 @@ const FOOTERS: &[(&str, &str)] = &[
         "<p>@ADDRESS@</p><a href=\"{% unsubscribe_url %}\">Unsubscribe</a><p>{% unsubscribe %}</p>",
     ),
     ("dittofeed", "<p>@ADDRESS@</p><p>{% unsubscribe_link %}</p>"),
-    (
-        "drip",
-        "<p>@ADDRESS@</p><p>{{ unsubscribe_link }}</p>",
-    ),
+    ("drip", "<p>@ADDRESS@</p><p>{{ unsubscribe_link }}</p>"),
     (
         "emailoctopus",
         "<p>{{SenderInformation}}</p><a href=\"{{UnsubscribeURL}}\">Unsubscribe</a>",

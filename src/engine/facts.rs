@@ -1,6 +1,8 @@
 //! From source text to a Document: merge tags, markup, plain-text parts, configs and schemas.
 
-use crate::document::{ClassInfo, ClassSource, Comment, Document, Emits, FileKind, MessageClass, SourceFormat, TagKind};
+use crate::document::{
+    ClassInfo, ClassSource, Comment, Document, Emits, FileKind, MessageClass, SourceFormat, TagKind,
+};
 use crate::knowledge::Knowledge;
 use crate::message::class;
 use crate::source::Span;
