@@ -413,8 +413,6 @@ mod tests {
 
 #[cfg(test)]
 mod subject_claim_tests {
-    use super::*;
-
     #[test]
     fn claims_by_language_and_reply_markers() {
         let k = crate::knowledge::Knowledge::builtin().expect("knowledge");
