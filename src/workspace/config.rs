@@ -600,6 +600,6 @@ mod class_glob_tests {
         let path = dir.path().join(".inboxlint.yaml");
         std::fs::write(&path, "classes:\n  promotional: [\"x/**\"]\n").expect("write");
         let e = load(&path).expect_err("unknown class");
-        assert!(e.message.contains("promotional"), "{}", e.message);
+        assert!(e.message().contains("promotional"), "{}", e.message());
     }
 }
