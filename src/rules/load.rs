@@ -5,6 +5,7 @@ use super::schema::*;
 use super::selector::Selector;
 use crate::diagnostic::Severity;
 use crate::document::{FileKind, SourceFormat};
+use crate::knowledge::hosts::Receiver;
 use crate::knowledge::yaml::{self, LoadError};
 use crate::lazy_regex::LazyRegex;
 use std::cell::RefCell;
@@ -207,6 +208,23 @@ impl Ctx<'_> {
                 visible: t.visible,
                 configured_esp: t.configured_esp,
                 url: t.url.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                receiver: t
+                    .receiver
+                    .as_ref()
+                    .map(|r| {
+                        r.to_vec()
+                            .iter()
+                            .map(|name| {
+                                Receiver::parse(name).ok_or_else(|| {
+                                    self.err(
+                                        name,
+                                        format!("unknown receiver `{name}` (expected tracker, third-party, first-party, own-mailbox or unknown)"),
+                                    )
+                                })
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .transpose()?,
                 offsets: Offsets {
                     after: t.after_byte,
                     before: t.before_byte,

@@ -223,6 +223,9 @@ pub struct MergeTagDef {
     pub configured_esp: Option<bool>,
     /// Regex over the whole URL (href/src/action) the tag sits in: who receives the value.
     pub url: Option<String>,
+    /// Who receives the URL the tag sits in: `tracker`, `third-party`, `first-party` (the
+    /// sender's `sender-domains:` or its ESP's click hosts), `own-mailbox`, `unknown`.
+    pub receiver: Option<OneOrMany<String>>,
     pub after_byte: Option<usize>,
     pub before_byte: Option<usize>,
 }
