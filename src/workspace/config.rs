@@ -642,7 +642,7 @@ mod class_glob_tests {
         let path = dir.path().join(".inboxlint.yaml");
         std::fs::write(&path, "classes:\n  promotional: [\"x/**\"]\n").expect("write");
         let e = load(&path).expect_err("unknown class");
-        assert!(e.message.contains("promotional"), "{}", e.message);
+        assert!(e.message().contains("promotional"), "{}", e.message());
     }
 }
 
@@ -675,9 +675,9 @@ mod sender_domain_tests {
             let text = format!("profiles: [us]\nsender-domains: [\"{bad}\"]\n");
             let e = load_text(&text).expect_err(bad);
             assert!(
-                e.message.contains(bad) && e.message.contains("sender-domains"),
+                e.message().contains(bad) && e.message().contains("sender-domains"),
                 "{}",
-                e.message
+                e.message()
             );
             let at = text.find(bad).expect("written");
             assert_eq!((e.offset, e.len), (Some(at), bad.len()), "{bad}");
