@@ -84,22 +84,20 @@ impl Evaluator<'_> {
                     ranges.extend(find_configured_address(&joined.text, addr));
                 }
             }
-            Some(TextDetector::TitleClaim) => {
-                // The title is the subject line a template sets; a claim there misleads only
-                // about a marketing message.
-                if self.doc.meta.class.class == MessageClass::Marketing {
-                    let claims = &self.knowledge.class.subject_claims;
-                    for &(at, run) in &joined.starts {
-                        let Some(r) = self.doc.text.get(run) else { continue };
-                        if in_title(self.doc, r.span.start)
-                            && let Some(found) = claims.find(&r.text)
-                        {
-                            ranges.push((at + found.start, at + found.end));
-                        }
+            // The title is the subject line a template sets; a claim there misleads only about
+            // a marketing message.
+            Some(TextDetector::TitleClaim) if self.doc.meta.class.class == MessageClass::Marketing => {
+                let claims = &self.knowledge.class.subject_claims;
+                for &(at, run) in &joined.starts {
+                    let Some(r) = self.doc.text.get(run) else { continue };
+                    if in_title(self.doc, r.span.start)
+                        && let Some(found) = claims.find(&r.text)
+                    {
+                        ranges.push((at + found.start, at + found.end));
                     }
                 }
             }
-            None => {}
+            Some(TextDetector::TitleClaim) | None => {}
         }
         if let Some(re) = &t.regex {
             if t.detector.is_some() {
