@@ -301,6 +301,37 @@ fn jinja_missing_include_ignore_missing_and_cycle() {
     assert_cycle(&p, &c, &["templates/a.njk", "templates/b.njk", "templates/a.njk"]);
 }
 
+#[test]
+fn twig_ignore_missing_include_list_and_embed_are_not_missing() {
+    let p = project(&[
+        (
+            "templates/emails/monthly.html.twig",
+            "<body>{% include 'emails/_banner.html.twig' ignore missing %}\
+             {% include ['emails/_promo.html.twig', 'emails/_footer.html.twig'] ignore missing %}\
+             {% embed 'emails/_card.html.twig' ignore missing %}{% block c %}Card{% endblock %}{% endembed %}\
+             {% include 'emails/_gone.html.twig' %}</body>",
+        ),
+        ("templates/emails/_footer.html.twig", "<p>1 Main St</p>"),
+    ]);
+    let c = p.compose("templates/emails/monthly.html.twig");
+    assert_missing(
+        &p,
+        &c,
+        "templates/emails/monthly.html.twig",
+        "{% include 'emails/_gone.html.twig' %}",
+        "emails/_gone.html.twig",
+    );
+    // Twig renders nothing for an absent optional include or embed, and the first template of a
+    // list that exists.
+    assert_eq!(c.text, "<body><p>1 Main St</p>{% include 'emails/_gone.html.twig' %}</body>");
+    let refs = p.graph.references(&p.path("templates/emails/monthly.html.twig"));
+    let optional: Vec<(bool, bool)> = refs
+        .iter()
+        .map(|r| (r.optional, matches!(r.target, Target::Missing { .. })))
+        .collect();
+    assert_eq!(optional, [(true, true), (true, false), (true, true), (false, true)]);
+}
+
 // ---------------------------------------------------------------- Liquid (Shopify, Jekyll)
 
 #[test]

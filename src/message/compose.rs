@@ -577,6 +577,8 @@ impl<'g> Composer<'g> {
                     };
                     self.follow(node, d.span, here, t, None, |c| c.emit_file(t, here, &inner));
                 }
+                // Twig renders nothing for an `embed ... ignore missing` whose template is absent.
+                Some(Link::Missing(_)) if d.is_optional() => {}
                 other => {
                     self.unresolved(node, d.span, anchor, name, other);
                     self.copy(node, Span::new(d.span.start, body.start), anchor);

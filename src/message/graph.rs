@@ -58,6 +58,8 @@ pub struct Reference {
     /// The name as written (the first, when a directive lists several).
     pub name: String,
     pub target: Target,
+    /// A missing target is allowed (`ignore missing`, `@includeIf`): not a broken include.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -580,6 +582,7 @@ impl IncludeGraph {
                     language: d.language,
                     name: d.names().first().cloned().unwrap_or_default(),
                     target: self.target(l.as_ref()?),
+                    optional: d.is_optional(),
                 })
             })
             .collect();
@@ -590,6 +593,7 @@ impl IncludeGraph {
                 language,
                 name: name.clone(),
                 target: self.target(l),
+                optional: false,
             });
         }
         out

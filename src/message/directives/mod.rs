@@ -75,6 +75,8 @@ pub enum DirectiveKind {
         name: String,
         body: Span,
         fill: Fill,
+        /// Renders nothing when the target does not exist (Twig `embed ... ignore missing`).
+        optional: bool,
     },
     /// A named region a child may replace (`{% block %}`, `@section`, `{{#*inline}}`,
     /// `{{define}}`). `in_place`: whether the region renders where it stands when nothing
@@ -111,6 +113,15 @@ impl Directive {
             DirectiveKind::Layout { .. } => Some(Via::Layout),
             _ => None,
         }
+    }
+
+    /// Whether a missing target is allowed: the engine then renders nothing instead of failing
+    /// (`ignore missing`, `@includeIf`).
+    pub fn is_optional(&self) -> bool {
+        matches!(
+            self.kind,
+            DirectiveKind::Include { optional: true, .. } | DirectiveKind::Wrap { optional: true, .. }
+        )
     }
 
     /// Whether this directive names another template (as opposed to a block or a slot).
