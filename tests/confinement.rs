@@ -315,3 +315,43 @@ fn paths_on_the_command_line_still_go_anywhere() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("outside the project root"), "{stderr}");
 }
+
+#[test]
+fn jekyll_config_and_partials_that_link_out_are_not_read() {
+    let l = layout();
+    config(&l.proj, "profiles: [us]\n");
+    for dir in ["_newsletters", "_includes"] {
+        std::fs::create_dir_all(l.proj.join(dir)).expect("mkdir");
+    }
+    // Read, the outside config would name the letter's layout after the canary, and an info
+    // finding would say the footer may be in it.
+    std::fs::write(
+        l.outside.join("_config.yml"),
+        format!("collections: [newsletters]\ndefaults:\n  - scope: {{ type: newsletters }}\n    values: {{ layout: {CANARY} }}\n"),
+    )
+    .expect("write");
+    symlink(&l.outside.join("_config.yml"), &l.proj.join("_config.yml"));
+    symlink(&l.outside.join("template.html"), &l.proj.join("_includes/footer.html"));
+    std::fs::write(
+        l.proj.join("_newsletters/sale.html"),
+        "---\ntitle: Sale\n---\n<p>Sale</p>{% include footer.html %}\n",
+    )
+    .expect("write");
+    for format in FORMATS {
+        let out = inboxlint(&l.proj)
+            .args(["check", "--format", format, "."])
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stdout.contains(CANARY) && !stderr.contains(CANARY),
+            "leaked in {format}:\n{stdout}\n{stderr}"
+        );
+        assert_ne!(out.status.code(), Some(2), "{format}: {stderr}");
+        if *format == "json" {
+            // The include is reported as not found rather than read through the link.
+            assert!(stdout.contains("template/include-missing"), "{stdout}");
+        }
+    }
+}
