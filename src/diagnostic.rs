@@ -125,6 +125,18 @@ impl Diagnostic {
             ..self
         }
     }
+
+    /// The rule's documentation.
+    pub fn with_url(self, url: impl Into<String>) -> Self {
+        Diagnostic {
+            url: Some(url.into()),
+            ..self
+        }
+    }
+
+    pub fn with_fix(self, fix: Fix) -> Self {
+        Diagnostic { fix: Some(fix), ..self }
+    }
 }
 
 impl Diagnostic {

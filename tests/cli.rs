@@ -156,6 +156,25 @@ fn bad_regex_in_rule_is_located_at_the_field() {
 }
 
 #[test]
+fn unknown_named_list_in_rule_is_located_where_written() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("rules")).expect("mkdir");
+    std::fs::write(tmp.path().join(".inboxlint.yaml"), "rule-dirs: [rules]\n").expect("write");
+    std::fs::write(
+        tmp.path().join("rules/lists.yaml"),
+        "id: acme/lists\ntitle: L\nseverity: error\nkinds: [config]\nforbid:\n  setting:\n    path: [a.b, $merge-data-path]\nmessage: m\nhelp: h\nexamples: { invalid: [], valid: [] }\n",
+    )
+    .expect("write");
+    std::fs::write(tmp.path().join("a.html"), "<p>x</p>").expect("write");
+    let out = inboxlint(tmp.path()).args(["check", "a.html"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lists.yaml:7:"), "{err}");
+    assert!(err.contains("unknown list `$merge-data-path`"), "{err}");
+    assert!(err.contains("$merge-data-paths"), "names the lists there are: {err}");
+}
+
+#[test]
 fn bad_config_exits_two() {
     let tmp = tempfile::tempdir().expect("tempdir");
     std::fs::write(tmp.path().join(".inboxlint.yaml"), "profiles: [us]\nrulez: {}\n").expect("write");

@@ -142,24 +142,9 @@ fn write_output_file(file: &Path, out: &str) -> std::io::Result<()> {
 }
 
 pub fn run(args: CheckArgs) -> u8 {
-    let format = match args.format.as_deref() {
-        Some(f) => match f.parse::<report::OutputFormat>() {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_ERROR;
-            }
-        },
-        None => report::OutputFormat::Pretty,
+    let Some(format) = output_format(&args) else {
+        return EXIT_ERROR;
     };
-    if let Some(profiles) = &args.profile {
-        for p in profiles {
-            if !crate::rules::load::PROFILES.contains(&p.as_str()) {
-                eprintln!("error: unknown profile `{p}` (expected us, ca, eu or uk)");
-                return EXIT_ERROR;
-            }
-        }
-    }
     if let Some(n) = args.threads {
         // Fails only if a pool already exists, which cannot happen before this point.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
@@ -172,116 +157,16 @@ pub fn run(args: CheckArgs) -> u8 {
         profiles: args.profile.clone(),
         isolated: false,
     });
-    for sel in args.select.iter().chain(&args.ignore) {
-        let known = crate::rules::RuleSet::builtin()
-            .map(|set| {
-                set.rules
-                    .iter()
-                    .any(|r| r.id == *sel || r.group() == sel.trim_end_matches("/*"))
-            })
-            .unwrap_or(true);
-        if !known && sel != "ALL" && !sel.starts_with("input/") && !sel.starts_with("syntax/") {
-            eprintln!("warning: `{sel}` matches no built-in rule or group");
-        }
-    }
-    let config_errors: Mutex<Vec<LoadError>> = Mutex::new(Vec::new());
-    // Each linted file's kind and class, for json's `files`.
-    let mut file_infos: Vec<FileInfo> = Vec::new();
-    let mut reports: Vec<FileReport> = Vec::new();
-    let mut files = 0usize;
-
-    let stdin_requested = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let roots: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect()
-    };
-
-    if stdin_requested {
-        let name = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("stdin.html"));
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!("error: cannot read standard input: {e}");
-            return EXIT_ERROR;
-        }
-        files += 1;
-        match linter.lint_input(&name, Input::Bytes(bytes), args.force_exclude) {
-            FileOutcome::ConfigErrors(errs) => config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs),
-            FileOutcome::Linted(linted) => {
-                let (report, info) = into_report(display_path(&name, &cwd), linted, &cwd);
-                reports.push(report);
-                file_infos.extend(info);
-            }
-            FileOutcome::SkippedBinary | FileOutcome::NotLinted => {}
-        }
-    }
-
-    let threads = args.threads.unwrap_or(0);
-    let accept = |path: &Path, explicit: bool| -> bool {
-        match linter.accepts(path, !explicit || args.force_exclude) {
-            Ok(accepted) => accepted,
-            Err(errs) => {
-                config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs);
-                false
-            }
-        }
-    };
-    let (found, walk_errors) = if roots.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        walk::discover(&roots, !args.no_ignore, threads, &accept)
-    };
-    let config_errors = config_errors.into_inner().unwrap_or_else(|p| p.into_inner());
-    if !config_errors.is_empty() {
-        print_load_errors(&config_errors);
+    warn_unknown_selectors(&args);
+    let Some(Checked {
+        mut reports,
+        mut file_infos,
+        files,
+    }) = lint_inputs(&args, &linter, &cwd)
+    else {
         return EXIT_ERROR;
-    }
-    // Messages, not files: which templates include which is known before any is judged.
-    let templates: Vec<PathBuf> = found
-        .iter()
-        .filter(|f| crate::workspace::kind::classify(&f.path).is_some_and(|(k, _)| k.is_template()))
-        .map(|f| f.path.clone())
-        .collect();
-    linter.set_include_graph(&templates);
-    for e in walk_errors {
-        files += 1;
-        reports.push(problem_report(
-            display_path(&e.path, &cwd),
-            "input/unreadable",
-            e.message,
-        ));
-    }
-    let skipped = std::sync::atomic::AtomicUsize::new(0);
-    let show_progress = super::progress::wanted(std::io::stderr().is_terminal(), args.quiet, |k| std::env::var(k).ok());
-    let progress = super::progress::Progress::new(found.len(), show_progress);
-    let linted: Vec<(FileReport, Option<FileInfo>)> = found
-        .par_iter()
-        .filter_map(|f| {
-            let outcome = linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false);
-            progress.tick();
-            match outcome {
-                FileOutcome::Linted(linted) => Some(into_report(display_path(&f.path, &cwd), linted, &cwd)),
-                FileOutcome::SkippedBinary => {
-                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    None
-                }
-                // `accept` already resolved the config and kind of every file found.
-                FileOutcome::NotLinted | FileOutcome::ConfigErrors(_) => None,
-            }
-        })
-        .collect();
-    progress.finish();
-    // Binary files met while walking are not files inboxlint checked.
-    files += found.len() - skipped.into_inner();
-    for (report, info) in linted {
-        reports.push(report);
-        file_infos.extend(info);
-    }
+    };
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-
     if let Some(file) = &args.write_baseline {
         match super::ci::write_baseline(&mut reports, file, &cwd) {
             Ok(b) => eprintln!(
@@ -302,21 +187,7 @@ pub fn run(args: CheckArgs) -> u8 {
     let panicked = reports
         .iter()
         .any(|r| r.diagnostics.iter().any(|d| d.rule == guard::RULE));
-
     let summary = Summary::of(&reports, files);
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output_file.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let opts = RenderOptions {
-        color,
-        width: 0,
-        show_suppressed: args.show_suppressed,
-        quiet: args.quiet,
-    };
     let out = if args.statistics {
         let rows = super::statistics::count(&reports, &super::ci::rule_catalog(&reports, &linter, &cwd));
         if format == report::OutputFormat::Json {
@@ -325,16 +196,15 @@ pub fn run(args: CheckArgs) -> u8 {
             super::statistics::render_text(&rows)
         }
     } else if format == report::OutputFormat::Json {
-        let mut files = file_infos;
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        report::json::render_with_files(&reports, &summary, &files)
+        file_infos.sort_by(|a, b| a.path.cmp(&b.path));
+        report::json::render_with_files(&reports, &summary, &file_infos)
     } else {
         let catalog = if format == report::OutputFormat::Sarif {
             super::ci::rule_catalog(&reports, &linter, &cwd)
         } else {
             report::RuleCatalog::default()
         };
-        report::render_with_rules(format, &reports, &summary, &opts, &catalog)
+        report::render_with_rules(format, &reports, &summary, &render_options(&args), &catalog)
     };
     if let Some(file) = &args.output_file {
         if let Err(e) = write_output_file(file, &out) {
@@ -362,4 +232,162 @@ pub fn run(args: CheckArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// `--format` (pretty by default) once `--profile` is known to name real profiles; None after
+/// saying what is wrong.
+fn output_format(args: &CheckArgs) -> Option<report::OutputFormat> {
+    let format = match args.format.as_deref() {
+        Some(f) => match f.parse::<report::OutputFormat>() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        },
+        None => report::OutputFormat::Pretty,
+    };
+    for p in args.profile.iter().flatten() {
+        if !crate::rules::load::PROFILES.contains(&p.as_str()) {
+            eprintln!("error: unknown profile `{p}` (expected us, ca, eu or uk)");
+            return None;
+        }
+    }
+    Some(format)
+}
+
+fn warn_unknown_selectors(args: &CheckArgs) {
+    for sel in args.select.iter().chain(&args.ignore) {
+        let known = crate::rules::RuleSet::builtin()
+            .map(|set| {
+                set.rules
+                    .iter()
+                    .any(|r| r.id == *sel || r.group() == sel.trim_end_matches("/*"))
+            })
+            .unwrap_or(true);
+        if !known && sel != "ALL" && !sel.starts_with("input/") && !sel.starts_with("syntax/") {
+            eprintln!("warning: `{sel}` matches no built-in rule or group");
+        }
+    }
+}
+
+fn render_options(args: &CheckArgs) -> RenderOptions {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output_file.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    RenderOptions {
+        color,
+        width: 0,
+        show_suppressed: args.show_suppressed,
+        quiet: args.quiet,
+    }
+}
+
+/// What linting every input gave, before baselines and sorting.
+struct Checked {
+    reports: Vec<FileReport>,
+    /// Each linted file's kind and class, for json's `files`.
+    file_infos: Vec<FileInfo>,
+    /// Files inboxlint checked (binary files met while walking are not).
+    files: usize,
+}
+
+impl Checked {
+    fn add(&mut self, (report, info): (FileReport, Option<FileInfo>)) {
+        self.reports.push(report);
+        self.file_infos.extend(info);
+    }
+}
+
+/// Lint standard input and every file under the paths; None (after printing why) when stdin
+/// cannot be read or a config or rule file is broken.
+fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked> {
+    let config_errors: Mutex<Vec<LoadError>> = Mutex::new(Vec::new());
+    let add_errors = |errs: Vec<LoadError>| config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs);
+    let mut checked = Checked {
+        reports: Vec::new(),
+        file_infos: Vec::new(),
+        files: 0,
+    };
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("stdin.html"));
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            eprintln!("error: cannot read standard input: {e}");
+            return None;
+        }
+        checked.files += 1;
+        match linter.lint_input(&name, Input::Bytes(bytes), args.force_exclude) {
+            FileOutcome::ConfigErrors(errs) => add_errors(errs),
+            FileOutcome::Linted(linted) => checked.add(into_report(display_path(&name, cwd), linted, cwd)),
+            FileOutcome::SkippedBinary | FileOutcome::NotLinted => {}
+        }
+    }
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect()
+    };
+    let accept = |path: &Path, explicit: bool| -> bool {
+        linter
+            .accepts(path, !explicit || args.force_exclude)
+            .unwrap_or_else(|errs| {
+                add_errors(errs);
+                false
+            })
+    };
+    let (found, walk_errors) = if roots.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        walk::discover(&roots, !args.no_ignore, args.threads.unwrap_or(0), &accept)
+    };
+    let config_errors = config_errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !config_errors.is_empty() {
+        print_load_errors(&config_errors);
+        return None;
+    }
+    // Messages, not files: which templates include which is known before any is judged.
+    let templates: Vec<PathBuf> = found
+        .iter()
+        .filter(|f| crate::workspace::kind::classify(&f.path).is_some_and(|(k, _)| k.is_template()))
+        .map(|f| f.path.clone())
+        .collect();
+    linter.set_include_graph(&templates);
+    for e in walk_errors {
+        checked.files += 1;
+        let report = problem_report(display_path(&e.path, cwd), "input/unreadable", e.message);
+        checked.reports.push(report);
+    }
+    let skipped = std::sync::atomic::AtomicUsize::new(0);
+    let show_progress = super::progress::wanted(std::io::stderr().is_terminal(), args.quiet, |k| std::env::var(k).ok());
+    let progress = super::progress::Progress::new(found.len(), show_progress);
+    let linted: Vec<(FileReport, Option<FileInfo>)> = found
+        .par_iter()
+        .filter_map(|f| {
+            let outcome = linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false);
+            progress.tick();
+            match outcome {
+                FileOutcome::Linted(linted) => Some(into_report(display_path(&f.path, cwd), linted, cwd)),
+                FileOutcome::SkippedBinary => {
+                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    None
+                }
+                // `accept` already resolved the config and kind of every file found.
+                FileOutcome::NotLinted | FileOutcome::ConfigErrors(_) => None,
+            }
+        })
+        .collect();
+    progress.finish();
+    checked.files += found.len() - skipped.into_inner();
+    for one in linted {
+        checked.add(one);
+    }
+    Some(checked)
 }

@@ -4,7 +4,7 @@ use crate::document::{ClassInfo, ClassSource, Comment, Document, FileKind, Messa
 use crate::knowledge::Knowledge;
 use crate::message::class;
 use crate::source::Span;
-use crate::syntax::{config, html, merge_tags, schema};
+use crate::syntax::{config, html, links, merge_tags, schema};
 use regex::Regex;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -21,7 +21,7 @@ pub fn apply_configured_esp(doc: &mut Document, esp: &[String], knowledge: &Know
     }
     if changed {
         for i in 0..doc.links.len() {
-            doc.links[i].purpose = super::eval::link_purpose(doc, i, knowledge);
+            doc.links[i].purpose = links::link_purpose(doc, i, knowledge);
         }
     }
 }
@@ -82,7 +82,7 @@ pub fn build(text: &str, kind: FileKind, format: SourceFormat, knowledge: &Knowl
 /// Link purposes (from tags, text and URL) and the dialects the tags belong to.
 fn finish_links_and_dialects(doc: &mut Document, knowledge: &Knowledge) {
     for i in 0..doc.links.len() {
-        doc.links[i].purpose = super::eval::link_purpose(doc, i, knowledge);
+        doc.links[i].purpose = links::link_purpose(doc, i, knowledge);
     }
     let mut dialects: Vec<&'static str> = doc.merge_tags.iter().flat_map(|t| t.dialects.iter().copied()).collect();
     dialects.sort_unstable();

@@ -14,7 +14,7 @@ use crate::message::resolve::Roots;
 use crate::rules::{Mode, Rule, RuleSet, Scope};
 use crate::workspace::config::{self, Resolved};
 use crate::workspace::confine::ProjectRoot;
-use crate::workspace::{kind, rule_files};
+use crate::workspace::{kind, rule_files, walk};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -40,9 +40,36 @@ pub struct LintSetup {
     pub rules: Arc<RuleSet>,
 }
 
+/// How the linter gets the files a document refers to (a campaign config's template), by path.
+/// The linter reads no file's contents itself (it only confines the path to the project): the
+/// front ends' default is the disk ([`walk::read_referenced`]); a caller may read editor
+/// buffers or a fixture map instead.
+#[derive(Clone)]
+pub struct FileReader(Arc<ReadFn>);
+
+/// A path → its text, or why it cannot be read.
+type ReadFn = dyn Fn(&Path) -> Result<String, String> + Send + Sync;
+
+impl FileReader {
+    pub fn new(read: impl Fn(&Path) -> Result<String, String> + Send + Sync + 'static) -> Self {
+        FileReader(Arc::new(read))
+    }
+
+    pub fn read(&self, path: &Path) -> Result<String, String> {
+        (self.0)(path)
+    }
+}
+
+impl std::fmt::Debug for FileReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FileReader")
+    }
+}
+
 #[derive(Debug)]
 pub struct Linter {
     pub overrides: Overrides,
+    reader: FileReader,
     setups: Mutex<HashMap<Option<PathBuf>, Arc<LintSetup>>>,
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Directory listings that decide whether a bare `.txt` is the text part of an email.
@@ -113,6 +140,7 @@ impl Linter {
     pub fn new(overrides: Overrides) -> Linter {
         Linter {
             overrides,
+            reader: FileReader::new(walk::read_referenced),
             setups: Mutex::new(HashMap::new()),
             nearest: Mutex::new(HashMap::new()),
             dirs: kind::DirListings::default(),
@@ -270,6 +298,11 @@ impl Linter {
         (role, includes)
     }
 
+    /// Read the files documents refer to with `reader` instead of from disk.
+    pub fn with_reader(self, reader: FileReader) -> Linter {
+        Linter { reader, ..self }
+    }
+
     /// Forget cached configs and rules (the LSP calls this when a config or rule file changes).
     pub fn reload(&self) {
         lock(&self.setups).clear();
@@ -413,7 +446,8 @@ impl Linter {
         kind::classify(path).map(|(k, f)| (k, f, false))
     }
 
-    /// Lint one source. `path` decides config, kind and globs; nothing is read from disk here.
+    /// Lint one source. `path` decides config, kind and globs; files the source refers to come
+    /// from the linter's [`FileReader`].
     pub fn lint_source(&self, path: &Path, text: &str, setup: &LintSetup) -> Vec<Diagnostic> {
         self.lint_file(path, text, setup)
             .map(|l| l.diagnostics)
@@ -466,17 +500,10 @@ impl Linter {
             if setup.config.level(p.rule, Severity::Warning, &abs).is_none() {
                 continue;
             }
-            out.push(Diagnostic {
-                rule: p.rule.to_string(),
-                severity: Severity::Warning,
-                message: p.message.clone(),
-                help: Some("inboxlint read what it could; findings in the rest of this file may be missing.".into()),
-                url: None,
-                span: p.span,
-                labels: Vec::new(),
-                fix: None,
-                suppressed: None,
-            });
+            out.push(
+                Diagnostic::new(p.rule, Severity::Warning, p.message.clone(), p.span)
+                    .with_help("inboxlint read what it could; findings in the rest of this file may be missing."),
+            );
         }
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         // The config's project when the file is in it; else (no config, or `--config` from
@@ -484,9 +511,9 @@ impl Linter {
         let read_related = |reference: &str| {
             let config_project = &setup.config.project;
             if setup.config.path.is_some() && config_project.admit(&base).is_ok() {
-                read_related(&base, config_project, reference, files)
+                read_related(&self.reader, &base, config_project, reference, files)
             } else {
-                read_related(&base, &ProjectRoot::of_dir(&base), reference, files)
+                read_related(&self.reader, &base, &ProjectRoot::of_dir(&base), reference, files)
             }
         };
         let evaluator = Evaluator::new(&doc, text, &setup.knowledge, setup.config.address.as_deref())
@@ -614,25 +641,23 @@ impl Linter {
             },
             None => None,
         };
-        let diag = |span, captures: &[(&'static str, String)]| Diagnostic {
-            rule: rule.id.clone(),
-            severity,
-            message: interpolate(&rule.message, captures),
-            help: Some(interpolate(&rule.help, captures)),
-            url: Some(rule.docs_url()),
-            span,
-            labels: Vec::new(),
-            fix: rule.fix.as_ref().map(|(replace, description)| Fix {
-                description: interpolate(description, captures),
-                span,
-                replacement: interpolate(replace, captures),
-            }),
-            suppressed: None,
+        let diag = |span, message: &str, captures: &[(&'static str, String)]| {
+            let d = Diagnostic::new(&rule.id, severity, interpolate(message, captures), span)
+                .with_help(interpolate(&rule.help, captures))
+                .with_url(rule.docs_url());
+            match &rule.fix {
+                Some((replace, description)) => d.with_fix(Fix {
+                    description: interpolate(description, captures),
+                    span,
+                    replacement: interpolate(replace, captures),
+                }),
+                None => d,
+            }
         };
         match rule.mode {
             Mode::Forbid => {
                 for m in ev.eval(&rule.matcher) {
-                    let mut d = diag(m.span, &m.captures);
+                    let mut d = diag(m.span, m.message.as_deref().unwrap_or(&rule.message), &m.captures);
                     // A `warning:`/`info:` branch lowers the severity, never raises it.
                     if let Some(lower) = m.severity {
                         d.severity = d.severity.min(lower);
@@ -646,7 +671,7 @@ impl Linter {
                         Some(m) => (m.span, m.captures),
                         None => (ev.doc.anchor, Vec::new()),
                     };
-                    let mut d = diag(span, &caps);
+                    let mut d = diag(span, &rule.message, &caps);
                     if let Some(note) = rule.footer.and_then(|role| configured_footer(ev, role)) {
                         d.severity = d.severity.min(Severity::Info);
                         d.message = format!("{} ({note})", d.message);
@@ -670,31 +695,27 @@ fn project_path(rel: &Path) -> PathBuf {
     parts.into_iter().rev().collect()
 }
 
-/// A file a document refers to, relative to the document's directory: from `files` first (rule
-/// examples), else from disk, and only inside the project: the reference is repository content.
+/// A file a document refers to, relative to the document's directory: from `files` when the
+/// source is a rule example (which has no directory), else from the linter's reader, and only
+/// inside the project: the reference is repository content.
 fn read_related(
+    reader: &FileReader,
     base: &Path,
     project: &ProjectRoot,
     reference: &str,
     files: &[(String, String)],
 ) -> Result<String, String> {
+    if files.is_empty() {
+        let path = project
+            .resolve(base, Path::new(reference))
+            .map_err(|outside| format!("not read: {outside}"))?;
+        return reader.read(&path);
+    }
     let wanted = reference.trim_start_matches("./");
-    if let Some((_, text)) = files.iter().find(|(p, _)| p.trim_start_matches("./") == wanted) {
-        return Ok(text.clone());
+    match files.iter().find(|(p, _)| p.trim_start_matches("./") == wanted) {
+        Some((_, text)) => Ok(text.clone()),
+        None => Err("not among the example's files".into()),
     }
-    if !files.is_empty() {
-        return Err("not among the example's files".into());
-    }
-    let path = project
-        .resolve(base, Path::new(reference))
-        .map_err(|outside| format!("not read: {outside}"))?;
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > 10 * 1024 * 1024 => return Err("larger than 10 MiB".into()),
-        Ok(_) => {}
-        Err(e) => return Err(e.to_string()),
-    }
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
 }
 
 const UNKNOWN_CLASS: &str = "unknown";
@@ -765,4 +786,41 @@ fn configured_footer(ev: &Evaluator<'_>, role: crate::document::Role) -> Option<
         .iter()
         .filter_map(|e| ev.knowledge.registry.dialect(e))
         .find_map(|d| d.footer_behaviour(role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_a_document_refers_to_come_from_the_linters_reader() {
+        let asked: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+        let log = Arc::clone(&asked);
+        let reader = FileReader::new(move |path: &Path| {
+            lock(&log).push(path.to_path_buf());
+            match path.file_name().and_then(|n| n.to_str()) {
+                Some("spring.html") => Ok("<p>Hi {{ first_name }}</p>".to_string()),
+                _ => Err("not here".to_string()),
+            }
+        });
+        let linter = Linter::new(Overrides {
+            isolated: true,
+            ..Overrides::default()
+        })
+        .with_reader(reader);
+        // A directory that does not exist: only the reader can supply the template.
+        let path = Path::new("/nonexistent-project/campaign.yaml");
+        let setup = linter.setup_for(path).expect("built-in setup");
+        let campaign =
+            "campaign:\n  template: spring.html\n  merge_fields:\n    first_name: Ada\n    phone: \"+1 555 0100\"\n";
+        let found = linter.lint_source(path, campaign, &setup);
+        let unused: Vec<&str> = found
+            .iter()
+            .filter(|d| d.rule == "privacy/unused-pii-merge-field")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(unused.len(), 1, "{found:#?}");
+        assert!(unused[0].contains("`phone`"), "{}", unused[0]);
+        assert_eq!(*lock(&asked), vec![PathBuf::from("/nonexistent-project/spring.html")]);
+    }
 }

@@ -14,4 +14,4 @@ pub mod related;
 pub mod suppress;
 
 pub use front_door::{CheckedFile, FileDetails, FileOutcome, Input};
-pub use linter::{LintAs, LintSetup, Linter, Overrides, SourceFindings};
+pub use linter::{FileReader, LintAs, LintSetup, Linter, Overrides, SourceFindings};

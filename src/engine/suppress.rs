@@ -344,17 +344,11 @@ pub fn apply(doc: &Document, text: &str, diagnostics: &mut Vec<Diagnostic>, cx: 
         let Some(severity) = (cx.level)(rule, *default) else {
             continue;
         };
-        diagnostics.push(Diagnostic {
-            rule: rule.to_string(),
-            severity,
-            message,
-            help: Some(help(rule).into()),
-            url: Some("https://github.com/inboxlint/inboxlint/blob/main/README.md#suppressions".into()),
-            span,
-            labels: Vec::new(),
-            fix: None,
-            suppressed: None,
-        });
+        diagnostics.push(
+            Diagnostic::new(rule, severity, message, span)
+                .with_help(help(rule))
+                .with_url("https://github.com/inboxlint/inboxlint/blob/main/README.md#suppressions"),
+        );
     }
 }
 

@@ -13,6 +13,22 @@ struct PiiFile {
     #[serde(default)]
     protected_words: Vec<String>,
     categories: BTreeMap<String, PiiCategoryDef>,
+    #[serde(rename = "encryption-markers")]
+    encryption_markers: EncryptionMarkersDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EncryptionMarkersDef {
+    words: Vec<String>,
+    negations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UrlWordsDef {
+    web: Vec<String>,
+    mailto: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -31,6 +47,8 @@ struct OptOutFile {
     preferences: BTreeMap<String, Vec<String>>,
     #[serde(rename = "web-view")]
     web_view: BTreeMap<String, Vec<String>>,
+    #[serde(rename = "unsubscribe-url")]
+    unsubscribe_url: UrlWordsDef,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +67,12 @@ pub struct Lexicon {
     pub unsubscribe_text: LazyRegex,
     pub preferences_text: LazyRegex,
     pub web_view_text: LazyRegex,
+    /// Lower-case words that make a web URL an unsubscribe link.
+    pub unsubscribe_url_words: Vec<String>,
+    /// Lower-case words that make a `mailto:` URL an unsubscribe link.
+    pub unsubscribe_mailto_words: Vec<String>,
+    encryption_words: Vec<String>,
+    encryption_negations: Vec<String>,
 }
 
 /// `Customer.First_Name` → `firstname`: the form field names are compared in.
@@ -99,6 +123,10 @@ impl Lexicon {
             unsubscribe_text: phrase_regex(&opt.unsubscribe),
             preferences_text: phrase_regex(&opt.preferences),
             web_view_text: phrase_regex(&opt.web_view),
+            unsubscribe_url_words: lower(opt.unsubscribe_url.web),
+            unsubscribe_mailto_words: lower(opt.unsubscribe_url.mailto),
+            encryption_words: lower(pii_file.encryption_markers.words),
+            encryption_negations: lower(pii_file.encryption_markers.negations),
         })
     }
 
@@ -120,6 +148,31 @@ impl Lexicon {
     pub fn categories(&self) -> &[PiiCategory] {
         &self.categories
     }
+
+    /// Whether a column's type or annotations say its data is encrypted or one-way hashed.
+    pub fn has_encryption_marker(&self, ty: &str, annotations: &str) -> bool {
+        let mut annotations = annotations.to_string();
+        for negation in &self.encryption_negations {
+            annotations = annotations.replace(negation.as_str(), "");
+        }
+        self.encryption_words
+            .iter()
+            .any(|m| ty.contains(m.as_str()) || annotations.contains(m.as_str()))
+    }
+
+    /// Whether a link's URL (lower-cased) names unsubscribing.
+    pub fn is_unsubscribe_url(&self, href_lower: &str) -> bool {
+        let words = if href_lower.starts_with("mailto:") {
+            &self.unsubscribe_mailto_words
+        } else {
+            &self.unsubscribe_url_words
+        };
+        words.iter().any(|w| href_lower.contains(w.as_str()))
+    }
+}
+
+fn lower(words: Vec<String>) -> Vec<String> {
+    words.into_iter().map(|w| w.to_lowercase()).collect()
 }
 
 #[cfg(test)]

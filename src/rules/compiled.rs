@@ -140,6 +140,9 @@ pub enum Matcher {
     Severity(Severity, Box<Matcher>),
     /// One document-level match when the inner matcher matches anywhere.
     Anywhere(Box<Matcher>),
+    /// Report the inner matcher's matches with this message (captures interpolated) instead
+    /// of the rule's: one rule, several ways to break it.
+    Message(String, Box<Matcher>),
     Link(LinkM),
     Tag(TagM),
     Text(TextM),
@@ -160,7 +163,7 @@ impl Matcher {
             Matcher::Field(_) => 5,
             Matcher::Element(_) => 6,
             Matcher::Include(_) => 7,
-            Matcher::Not(m) | Matcher::Severity(_, m) => return m.fact(),
+            Matcher::Not(m) | Matcher::Severity(_, m) | Matcher::Message(_, m) => return m.fact(),
             Matcher::Anywhere(_) => return None,
             Matcher::All(v) | Matcher::Any(v) => {
                 let first = v.first()?.fact()?;

@@ -3,10 +3,12 @@
 use super::compiled::*;
 use super::schema::*;
 use super::selector::Selector;
+use crate::diagnostic::Severity;
 use crate::document::{FileKind, SourceFormat};
 use crate::knowledge::yaml::{self, LoadError};
 use crate::lazy_regex::LazyRegex;
-use crate::report::Severity;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 pub const GROUPS: &[&str] = &[
     "canspam",
@@ -18,6 +20,19 @@ pub const GROUPS: &[&str] = &[
     "template",
 ];
 pub const PROFILES: &[&str] = &["us", "ca", "eu", "uk"];
+
+const LISTS_PATH: &str = "rules/lexicon/lists.yaml";
+
+/// The named lists of `rules/lexicon/lists.yaml` that matchers refer to as `$name`.
+type Lists = BTreeMap<String, Vec<String>>;
+
+fn named_lists() -> Result<&'static Lists, LoadError> {
+    static LISTS: LazyLock<Result<Lists, LoadError>> = LazyLock::new(|| {
+        let text = crate::knowledge::embedded::file("lexicon/lists.yaml").unwrap_or_default();
+        yaml::from_str(LISTS_PATH, text)
+    });
+    LISTS.as_ref().map_err(Clone::clone)
+}
 
 struct Ctx<'a> {
     path: &'a str,
@@ -54,9 +69,48 @@ impl Ctx<'_> {
         LazyRegex::eager(full).map_err(|e| self.err(written, format!("{what}: {e}")))
     }
 
-    fn lower_list(&self, v: &Option<OneOrMany<String>>) -> Option<Vec<String>> {
-        v.as_ref()
-            .map(|v| v.to_vec().into_iter().map(|s| s.to_ascii_lowercase()).collect())
+    fn lower_list(&self, v: &Option<OneOrMany<String>>) -> Result<Option<Vec<String>>, LoadError> {
+        let Some(v) = v else {
+            return Ok(None);
+        };
+        let items = self.expand(&v.to_vec())?;
+        Ok(Some(items.into_iter().map(|s| s.to_ascii_lowercase()).collect()))
+    }
+
+    /// Values as written, with each `$name` replaced by the items of that named list.
+    fn expand(&self, values: &[String]) -> Result<Vec<String>, LoadError> {
+        let mut out = Vec::with_capacity(values.len());
+        for value in values {
+            let Some(name) = value.strip_prefix('$') else {
+                out.push(value.clone());
+                continue;
+            };
+            let lists = named_lists()?;
+            match lists.get(name) {
+                Some(items) => out.extend(items.iter().cloned()),
+                None => {
+                    let known: Vec<String> = lists.keys().map(|k| format!("${k}")).collect();
+                    return Err(self.err(
+                        value,
+                        format!(
+                            "unknown list `{value}` (the lists of {LISTS_PATH} are {})",
+                            known.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Ctx::set`] over strings, with named lists expanded.
+    fn name_set(&self, v: &Option<AnyOr<String>>) -> Result<Option<Set<String>>, LoadError> {
+        Ok(match v {
+            None => None,
+            Some(AnyOr::Keyword(AnyKeyword::Any)) => Some(Set::Any),
+            Some(AnyOr::Keyword(AnyKeyword::None)) => Some(Set::None),
+            Some(AnyOr::Values(list)) => Some(Set::Of(self.expand(&list.to_vec())?)),
+        })
     }
 
     fn set<T: Clone, U>(&self, v: &Option<AnyOr<T>>, map: impl Fn(T) -> U) -> Option<Set<U>> {
@@ -75,15 +129,16 @@ impl Ctx<'_> {
             MatcherDef::Warning(m) => Matcher::Severity(Severity::Warning, Box::new(self.matcher(m)?)),
             MatcherDef::Info(m) => Matcher::Severity(Severity::Info, Box::new(self.matcher(m)?)),
             MatcherDef::Anywhere(m) => Matcher::Anywhere(Box::new(self.matcher(m)?)),
+            MatcherDef::WithMessage(w) => Matcher::Message(w.message.clone(), Box::new(self.matcher(&w.matcher)?)),
             MatcherDef::Link(l) => Matcher::Link(LinkM {
                 purpose: l.purpose.as_ref().map(OneOrMany::to_vec),
                 visible: l.visible,
                 placeholder: l.placeholder,
-                scheme: self.lower_list(&l.scheme),
+                scheme: self.lower_list(&l.scheme)?,
                 href: l.href.as_deref().map(|p| self.regex(p, true)).transpose()?,
                 text: l.text.as_deref().map(|p| self.regex(p, true)).transpose()?,
-                element: self.lower_list(&l.element),
-                attr: self.lower_list(&l.attr),
+                element: self.lower_list(&l.element)?,
+                attr: self.lower_list(&l.attr)?,
                 offsets: Offsets {
                     after: l.after_byte,
                     before: l.before_byte,
@@ -91,11 +146,11 @@ impl Ctx<'_> {
             }),
             MatcherDef::MergeTag(t) => Matcher::Tag(TagM {
                 role: self.set(&t.role, |r| r),
-                pii: self.set(&t.pii, |p: String| p),
+                pii: self.name_set(&t.pii)?,
                 sensitive: t.sensitive,
                 name: t.name.as_deref().map(|p| self.regex(p, true)).transpose()?,
-                dialect: self.lower_list(&t.dialect),
-                syntax: self.lower_list(&t.syntax),
+                dialect: self.lower_list(&t.dialect)?,
+                syntax: self.lower_list(&t.syntax)?,
                 context: t.context.as_ref().map(OneOrMany::to_vec),
                 emits: t.emits.as_ref().map(OneOrMany::to_vec),
                 kind: t.kind.as_ref().map(OneOrMany::to_vec),
@@ -153,26 +208,30 @@ impl Ctx<'_> {
                     }
                 };
                 Matcher::Setting(SettingM {
-                    path: s.path.as_ref().map(|p| self.path_globs(&p.to_vec())).transpose()?,
+                    path: s
+                        .path
+                        .as_ref()
+                        .map(|p| self.path_globs(&self.expand(&p.to_vec())?))
+                        .transpose()?,
                     key: s.key.as_deref().map(|p| self.regex(p, true)).transpose()?,
                     equals: s.equals.clone(),
                     one_of: s.one_of.as_ref().map(|v| v.iter().map(|x| x.to_lowercase()).collect()),
                     regex: s.regex.as_deref().map(|p| self.regex(p, false)).transpose()?,
                     boolean: s.bool,
-                    scheme: self.lower_list(&s.scheme),
+                    scheme: self.lower_list(&s.scheme)?,
                     literal: s.literal,
                     local: s.local,
-                    ty: self.lower_list(&s.ty),
+                    ty: self.lower_list(&s.ty)?,
                     detector,
-                    pii: self.set(&s.pii, |p: String| p),
-                    tag_pii: self.set(&s.tag_pii, |p: String| p),
+                    pii: self.name_set(&s.pii)?,
+                    tag_pii: self.name_set(&s.tag_pii)?,
                     tag_sensitive: s.tag_sensitive,
                     tag_role: self.set(&s.tag_role, |r| r),
                 })
             }
             MatcherDef::Field(f) => Matcher::Field(FieldM {
                 name: f.name.as_deref().map(|p| self.regex(p, true)).transpose()?,
-                pii: self.set(&f.pii, |p: String| p),
+                pii: self.name_set(&f.pii)?,
                 sensitive: f.sensitive,
                 ty: f.ty.as_deref().map(|p| self.regex(p, true)).transpose()?,
                 encrypted: f.encrypted,
@@ -368,4 +427,40 @@ pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError>
         origin: path.to_string(),
         builtin,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(forbid: &str) -> Result<Rule, LoadError> {
+        let text = format!(
+            "id: acme/x\ntitle: t\nseverity: error\nkinds: [config]\nforbid: {forbid}\nmessage: m\nhelp: h\n\
+             examples: {{invalid: [], valid: []}}\n"
+        );
+        compile("x.yaml", &text, false)
+    }
+
+    #[test]
+    fn a_named_list_stands_for_its_items_among_other_values() {
+        let lists = named_lists().expect("lists.yaml loads");
+        let personal = &lists["personal-data-but-email"];
+        let r = rule("{setting: {pii: [email, $personal-data-but-email]}}").expect("compiles");
+        let Matcher::Setting(s) = r.matcher else {
+            panic!("a setting matcher");
+        };
+        let Some(Set::Of(names)) = s.pii else {
+            panic!("a list of categories");
+        };
+        assert_eq!(names.len(), personal.len() + 1);
+        assert_eq!(names[0], "email");
+        assert_eq!(&names[1..], personal.as_slice());
+    }
+
+    #[test]
+    fn an_unknown_list_is_an_error_at_its_name() {
+        let e = rule("{merge-tag: {pii: $no-such-list}}").expect_err("unknown list");
+        assert!(e.message.contains("unknown list `$no-such-list`"), "{}", e.message);
+        assert_eq!(e.line_col(), Some((5, 27)));
+    }
 }

@@ -140,6 +140,8 @@ pub enum MatcherDef {
     /// One document-level match when the inner matcher matches anywhere: inside `all`, a
     /// condition on the document rather than on the first matcher's items.
     Anywhere(Box<MatcherDef>),
+    /// Matches of the inner matcher are reported with this message instead of the rule's.
+    WithMessage(WithMessageDef),
     Link(LinkDef),
     MergeTag(MergeTagDef),
     Text(TextDef),
@@ -154,6 +156,13 @@ pub enum MatcherDef {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct IncludeDef {
     pub status: OneOrMany<crate::document::IncludeStatus>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithMessageDef {
+    pub message: String,
+    pub matcher: Box<MatcherDef>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -53,7 +53,9 @@ impl Slots {
 fn collect<'r>(m: &'r Matcher, paths: &mut Vec<&'r LazyRegex>, keys: &mut Vec<&'r LazyRegex>) {
     match m {
         Matcher::All(v) | Matcher::Any(v) => v.iter().for_each(|m| collect(m, paths, keys)),
-        Matcher::Not(m) | Matcher::Severity(_, m) | Matcher::Anywhere(m) => collect(m, paths, keys),
+        Matcher::Not(m) | Matcher::Severity(_, m) | Matcher::Anywhere(m) | Matcher::Message(_, m) => {
+            collect(m, paths, keys)
+        }
         Matcher::Setting(s) => {
             paths.extend(&s.path);
             keys.extend(&s.key);

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod html;
+pub mod links;
 pub mod merge_tags;
 pub mod schema;
 pub mod text;

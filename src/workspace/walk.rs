@@ -207,6 +207,22 @@ pub fn read(path: &Path, max_size: u64, explicit: bool) -> Read {
     decode(bytes, explicit)
 }
 
+/// Largest file another file may pull in (a campaign config's template).
+const MAX_REFERENCED: u64 = 10 * 1024 * 1024;
+
+/// A file that a linted file refers to (a campaign config's template), read whole for the
+/// linter. `Err` says why it cannot be read; the rule that asked reports it where the reference
+/// is written, so a missing or binary file is an answer, not an input note like [`read`]'s.
+pub fn read_referenced(path: &Path) -> Result<String, String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_REFERENCED => return Err("larger than 10 MiB".into()),
+        Ok(_) => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
+}
+
 /// Binary and encoding checks for bytes from a file or stdin.
 pub fn decode(bytes: Vec<u8>, explicit: bool) -> Read {
     let head = &bytes[..bytes.len().min(8192)];
