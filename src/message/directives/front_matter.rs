@@ -12,9 +12,7 @@ const MAX_FRONT_MATTER: usize = 64 * 1024;
 pub fn scan(text: &str, out: &mut Vec<Directive>) -> Option<Span> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[start..];
-    let Some(first) = body.strip_prefix("---") else {
-        return None;
-    };
+    let first = body.strip_prefix("---")?;
     if !(first.starts_with('\n') || first.starts_with("\r\n")) {
         return None;
     }
