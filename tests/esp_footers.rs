@@ -28,6 +28,10 @@ const FOOTERS: &[(&str, &str)] = &[
         "<p>{!contact_address}</p><a href=\"{!remove_web}\">Unsubscribe</a>",
     ),
     (
+        "bento",
+        "<p>@ADDRESS@</p><a href=\"{{ visitor.unsubscribe_url }}\">Unsubscribe</a>",
+    ),
+    (
         "braze",
         "<p>@ADDRESS@</p><a href=\"{{${set_user_to_unsubscribed_url}}}\">Unsubscribe</a>",
     ),
@@ -44,10 +48,7 @@ const FOOTERS: &[(&str, &str)] = &[
         "<p>@ADDRESS@</p><a href=\"{% unsubscribe_url %}\">Unsubscribe</a><p>{% unsubscribe %}</p>",
     ),
     ("dittofeed", "<p>@ADDRESS@</p><p>{% unsubscribe_link %}</p>"),
-    (
-        "drip",
-        "<p>@ADDRESS@</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>",
-    ),
+    ("drip", "<p>@ADDRESS@</p><p>{{ unsubscribe_link }}</p>"),
     (
         "emailoctopus",
         "<p>{{SenderInformation}}</p><a href=\"{{UnsubscribeURL}}\">Unsubscribe</a>",
@@ -111,7 +112,10 @@ const FOOTERS: &[(&str, &str)] = &[
         "<p>@ADDRESS@</p><a href=\"#unsubscribeLink#\">Unsubscribe</a>",
     ),
     ("pardot", "<p>@ADDRESS@</p><a href=\"{{Unsubscribe}}\">Unsubscribe</a>"),
-    ("phplist", "<p>@ADDRESS@</p><p>[UNSUBSCRIBE]</p>"),
+    (
+        "phplist",
+        "<p>@ADDRESS@</p><p>[UNSUBSCRIBE]</p><a href=\"[PREFERENCESURL]\">Preferences</a>",
+    ),
     (
         "postmark",
         "<p>@ADDRESS@</p><a href=\"{{{ pm:unsubscribe }}}\">Unsubscribe</a>",
@@ -132,6 +136,10 @@ const FOOTERS: &[(&str, &str)] = &[
     (
         "sfmc",
         "<p>%%Member_Busname%% %%Member_Addr%% %%Member_City%%</p><a href=\"%%profile_center_url%%\">Manage preferences or unsubscribe</a>",
+    ),
+    (
+        "shopify",
+        "<p>{{ shop.name }}, {{ shop_address.address1 }}, {{ shop_address.city }} {{ shop_address.zip }}</p><p>{{ unsubscribe_link }}</p>",
     ),
     ("socketlabs", "<p>##SenderAddress##</p><p>##Unsubscribe##</p>"),
     ("zoho", "<p>@ADDRESS@</p><a href=\"$[LI:UNSUBSCRIBE]$\">Unsubscribe</a>"),
@@ -198,4 +206,40 @@ fn every_esp_with_an_unsubscribe_tag_has_a_footer_test() {
             );
         }
     }
+}
+
+/// Kit's `{{ address }}` is Kit's address block only in a Kit project; elsewhere it is the
+/// project's own variable and proves nothing about the sender's postal address.
+#[test]
+fn kit_address_tag_counts_only_in_a_kit_project() {
+    let footer = page("<p>{{ address }}</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>");
+    let address_missing = |esp: &str| {
+        lint(esp, &footer)
+            .iter()
+            .any(|d| d.rule == "canspam/physical-address-missing")
+    };
+    assert!(!address_missing("kit"));
+    for other in ["mailchimp", "generic", "drip"] {
+        assert!(address_missing(other), "{other}: {{{{ address }}}} taken as an address");
+    }
+}
+
+/// `{{ unsubscribe_link }}` opts out in Drip and Shopify but opens HubSpot's preference page:
+/// the configured ESP's reading wins.
+#[test]
+fn a_tag_shared_by_esps_takes_the_configured_esps_role() {
+    let footer = page("<p>@ADDRESS@</p><a href=\"{{ unsubscribe_link }}\">Email preferences</a>");
+    let rules = |esp: &str| -> Vec<&'static str> {
+        lint(esp, &footer)
+            .iter()
+            .filter_map(|d| {
+                ["canspam/unsubscribe-missing", "canspam/preference-only-optout"]
+                    .into_iter()
+                    .find(|r| *r == d.rule)
+            })
+            .collect()
+    };
+    assert_eq!(rules("drip"), Vec::<&str>::new());
+    assert_eq!(rules("shopify"), Vec::<&str>::new());
+    assert_eq!(rules("hubspot"), vec!["canspam/preference-only-optout"]);
 }

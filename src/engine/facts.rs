@@ -1,6 +1,8 @@
 //! From source text to a Document: merge tags, markup, plain-text parts, configs and schemas.
 
-use crate::document::{ClassInfo, ClassSource, Comment, Document, FileKind, MessageClass, SourceFormat, TagKind};
+use crate::document::{
+    ClassInfo, ClassSource, Comment, Document, Emits, FileKind, MessageClass, SourceFormat, TagKind,
+};
 use crate::knowledge::Knowledge;
 use crate::message::class;
 use crate::source::Span;
@@ -9,12 +11,35 @@ use regex::Regex;
 use std::path::Path;
 use std::sync::LazyLock;
 
-/// Tags whose role holds only where their ESP is configured (Kit's `{{ address }}`) lose the
-/// role elsewhere, and the links they sit in are classified again.
+/// A tag several ESPs register takes the configured ESP's role (`{{ unsubscribe_link }}` opts out
+/// in Drip and Shopify, opens HubSpot's preferences); tags whose role holds only where their ESP is
+/// configured (Kit's `{{ address }}`) lose the role elsewhere. Links they sit in are classified again.
 pub fn apply_configured_esp(doc: &mut Document, esp: &[String], knowledge: &Knowledge) {
     let mut changed = false;
     for t in &mut doc.merge_tags {
-        if t.role_needs_esp && !t.dialects.iter().any(|d| esp.iter().any(|e| e == d)) {
+        let configured = |d: &str| esp.iter().any(|e| e == d);
+        if t.dialects.len() > 1 && t.dialects.iter().any(|d| configured(d)) {
+            let infos = knowledge.registry.lookup(t.syntax, &t.name);
+            let own = infos
+                .iter()
+                .filter(|i| i.role.is_some() && configured(i.dialect))
+                .max_by_key(|i| i.verified);
+            if let Some(own) = own {
+                let role = merge_tags::effective_role(own);
+                if role != t.role {
+                    t.role = role;
+                    t.verified = own.verified;
+                    // As in the scan: an unverified "renders a whole link" claim reads as a URL.
+                    t.emits = match own.emits {
+                        Some(Emits::Anchor) if !own.verified => Some(Emits::Url),
+                        e => e,
+                    };
+                    changed = true;
+                }
+                continue;
+            }
+        }
+        if t.role_needs_esp && !t.dialects.iter().any(|d| configured(d)) {
             t.role = None;
             changed = true;
         }

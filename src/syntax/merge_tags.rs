@@ -3,7 +3,7 @@
 
 use crate::document::{Emits, MergeTag, Role, TagContext, TagKind};
 use crate::knowledge::Knowledge;
-use crate::knowledge::dialects::tag_name;
+use crate::knowledge::dialects::{TokenInfo, tag_name};
 use crate::source::Span;
 
 pub struct Masked {
@@ -35,12 +35,7 @@ pub fn scan(text: &str, knowledge: &Knowledge) -> Vec<MergeTag> {
                 .iter()
                 .find(|i| i.role.is_some() && i.verified)
                 .or_else(|| infos.iter().find(|i| i.role.is_some()));
-            // A preference centre that offers "unsubscribe from all" is an opt-out on its own.
-            let role = match with_role {
-                Some(i) if i.role == Some(Role::Preferences) && i.opts_out_all => Some(Role::Unsubscribe),
-                Some(i) => i.role,
-                None => None,
-            };
+            let role = with_role.and_then(effective_role);
             let verified = with_role.is_some_and(|i| i.verified);
             // Dialects can disagree (Dittofeed's `{% unsubscribe_link %}` is an anchor, Klaviyo's a
             // URL): read such a tag as a URL, since a false "nested link" error is worse than none.
@@ -88,6 +83,15 @@ pub fn scan(text: &str, knowledge: &Knowledge) -> Vec<MergeTag> {
             }
         })
         .collect()
+}
+
+/// The role a registry entry gives its tag: a preference centre that offers "unsubscribe from
+/// all" is an opt-out on its own.
+pub fn effective_role(info: &TokenInfo) -> Option<Role> {
+    match info.role {
+        Some(Role::Preferences) if info.opts_out_all => Some(Role::Unsubscribe),
+        other => other,
+    }
 }
 
 fn refine_kind(family: &str, kind: TagKind, body: &str, name: &str) -> TagKind {
