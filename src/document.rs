@@ -85,10 +85,6 @@ pub enum SourceFormat {
     Prisma,
 }
 
-/// The old name of [`SourceFormat`], for code written before the rename (engine/class.rs is
-/// being moved on another branch): remove once nothing uses it.
-pub type Format = SourceFormat;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MessageClass {

@@ -252,3 +252,58 @@ fn class_marker_of_a_clean_file_is_located() {
     assert_eq!(class["span"]["start"], serde_json::json!({"line": 43, "column": 8}));
     assert_eq!(class["span"]["end"], serde_json::json!({"line": 43, "column": 32}));
 }
+
+/// privacy/pii-in-url decides by who receives the URL: a tracker or a host outside
+/// `sender-domains:` gets an error, the sender's own host (or its ESP's click host) a warning that
+/// says why, and a `mailto:` to the sender's own mailbox nothing.
+#[test]
+fn pii_in_url_tells_the_senders_hosts_from_third_parties() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tmp.path().join(".inboxlint.yaml"),
+        "esp: [mailchimp]\nsender-domains: [acme.example]\nrules: {canspam: off, casl: off, gdpr: off}\n",
+    )
+    .expect("write");
+    let html = r#"<html><body>
+<a href="https://shop.acme.example/account?e=*|EMAIL|*">Your account</a>
+<a href="https://partner.test/offer?e=*|EMAIL|*">Partner offer</a>
+<img src="https://www.google-analytics.com/collect?uid=*|EMAIL|*" alt="">
+<a href="https://acme.us1.list-manage.com/track/click?u=1&e=*|EMAIL|*">Tracked</a>
+<a href="mailto:help@acme.example?body=*|EMAIL|*">Write to us</a>
+</body></html>"#;
+    std::fs::write(tmp.path().join("mail.html"), html).expect("write");
+    let (v, code) = json(tmp.path(), &["mail.html"]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, String, String)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "privacy/pii-in-url")
+        .map(|d| {
+            let at = d["span"]["offset"].as_u64().expect("offset") as usize;
+            let line = html[..at].lines().last().unwrap_or_default().to_string();
+            (
+                line,
+                d["severity"].as_str().unwrap_or_default().to_string(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let level = |host: &str| {
+        found
+            .iter()
+            .find(|(line, _, _)| line.contains(host))
+            .map(|(_, s, m)| (s.as_str(), m.as_str()))
+    };
+    let own = level("shop.acme.example").expect("own host reported");
+    assert_eq!(own.0, "warning");
+    assert!(own.1.contains("your own host `shop.acme.example`"), "{}", own.1);
+    let third = level("partner.test").expect("third party reported");
+    assert_eq!(third.0, "error");
+    assert!(third.1.contains("third party"), "{}", third.1);
+    assert_eq!(level("google-analytics").map(|l| l.0), Some("error"));
+    // Mailchimp's click host is the sender's processor when Mailchimp is the configured ESP.
+    assert_eq!(level("list-manage").map(|l| l.0), Some("warning"));
+    assert_eq!(level("mailto:"), None, "{found:#?}");
+    assert_eq!(found.len(), 4, "{found:#?}");
+}

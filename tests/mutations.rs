@@ -181,7 +181,7 @@ proptest! {
         let text = apply(original, &edits);
         let setup = LINTER.setup_for(path).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         if let Some((kind, format)) = LINTER.kind_of(path, &setup) {
-            let knowledge = Knowledge::builtin().map_err(|e| TestCaseError::fail(e.message))?;
+            let knowledge = Knowledge::builtin().map_err(|e| TestCaseError::fail(e.message()))?;
             let doc = facts::build(&text, kind, format, &knowledge);
             prop_assert_eq!(doc.bad_span(&text), None, "{}", path.display());
         }

@@ -92,8 +92,8 @@ fn print_load_errors(errors: &[LoadError]) {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for e in errors {
-        if seen.insert((e.path.clone(), e.offset, e.message.clone())) {
-            let _ = writeln!(err, "{}", e.rendered);
+        if seen.insert((e.path.clone(), e.offset, e.message())) {
+            let _ = writeln!(err, "{}", e.render());
         }
     }
 }

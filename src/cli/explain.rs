@@ -149,7 +149,7 @@ fn explain_file(path: &Path, config: Option<PathBuf>, rules: &[Rule]) -> Result<
     });
     let setup = linter
         .setup_for(path)
-        .map_err(|errors| errors.iter().map(|e| e.rendered.clone()).collect::<Vec<_>>().join("\n"))?;
+        .map_err(|errors| errors.iter().map(|e| e.render()).collect::<Vec<_>>().join("\n"))?;
     let text = match walk::read(path, setup.config.max_file_size, true) {
         Read::Text(t) => t,
         Read::SkipBinary => return Err(format!("{} is a binary file", path.display())),

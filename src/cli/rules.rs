@@ -90,7 +90,7 @@ pub fn current_rules(config: Option<PathBuf>, builtin_only: bool) -> Result<Vec<
         return match RuleSet::builtin() {
             Ok(set) => Ok(set.rules.clone()),
             Err(e) => {
-                eprintln!("{}", e.rendered);
+                eprintln!("{}", e.render());
                 Err(EXIT_ERROR)
             }
         };
@@ -104,7 +104,7 @@ pub fn current_rules(config: Option<PathBuf>, builtin_only: bool) -> Result<Vec<
         Ok(p) => Ok(p.rules.rules.clone()),
         Err(errors) => {
             for e in errors {
-                eprintln!("{}", e.rendered);
+                eprintln!("{}", e.render());
             }
             Err(EXIT_ERROR)
         }

@@ -91,7 +91,7 @@ pub fn run(args: TestArgs) -> u8 {
         Ok(x) => x,
         Err(errors) => {
             for e in errors {
-                eprintln!("{}", e.rendered);
+                eprintln!("{}", e.render());
             }
             return EXIT_ERROR;
         }
@@ -104,7 +104,7 @@ pub fn run(args: TestArgs) -> u8 {
     let knowledge = match knowledge {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("{}", e.rendered);
+            eprintln!("{}", e.render());
             return EXIT_ERROR;
         }
     };

@@ -518,6 +518,7 @@ impl Linter {
         };
         let evaluator = Evaluator::new(&doc, text, &setup.knowledge, setup.config.address.as_deref())
             .with_esp(&setup.config.esp)
+            .with_sender_domains(&setup.config.sender_domains)
             .with_related(&read_related)
             .with_setting_patterns(&setup.rules);
         let message = match &role {
@@ -529,6 +530,7 @@ impl Linter {
                     setup.config.address.as_deref(),
                 )
                 .with_esp(&setup.config.esp)
+                .with_sender_domains(&setup.config.sender_domains)
                 .with_related(&read_related)
                 .with_setting_patterns(&setup.rules),
             ),

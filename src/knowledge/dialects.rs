@@ -43,6 +43,10 @@ struct DialectFile {
     /// What the ESP does about a missing footer, in the vendor's terms, for the finding's message.
     #[serde(default)]
     footer_note: Option<String>,
+    /// Hosts of the ESP's click and open tracking: the sender's processor, so where this ESP is
+    /// configured they count as the sender's own hosts (privacy/pii-in-url).
+    #[serde(default)]
+    click_hosts: Vec<String>,
     #[serde(default)]
     tokens: Vec<TokenDef>,
     #[serde(default)]
@@ -123,6 +127,8 @@ pub struct Dialect {
     /// Footer parts without which the ESP refuses to save or send.
     pub blocks_send: Vec<Role>,
     pub footer_note: Option<String>,
+    /// Click and open tracking hosts (a host covers its subdomains).
+    pub click_hosts: Vec<String>,
     /// How many tokens the registry holds for it.
     pub tokens: usize,
 }
@@ -302,6 +308,7 @@ impl Registry {
             auto_footer: file.auto_footer.roles(),
             blocks_send: file.blocks_send.roles(),
             footer_note: file.footer_note,
+            click_hosts: file.click_hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
             tokens: file.tokens.len() + file.names.len(),
         });
         Ok(())
@@ -314,6 +321,14 @@ impl Registry {
             .flatten()
             .any(|t| t.dialect == dialect && t.role == Some(role))
             || self.names.iter().any(|n| n.dialect == dialect && n.role == role)
+    }
+
+    /// Click-tracking hosts of the ESPs named in `esp:`.
+    pub fn click_hosts(&self, esp: &[String]) -> Vec<String> {
+        esp.iter()
+            .filter_map(|e| self.dialect(e))
+            .flat_map(|d| d.click_hosts.iter().cloned())
+            .collect()
     }
 
     pub fn dialect(&self, id: &str) -> Option<&Dialect> {

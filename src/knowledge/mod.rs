@@ -5,6 +5,7 @@ mod anchored_dfa;
 pub mod class_lexicon;
 pub mod dialects;
 pub mod embedded;
+pub mod hosts;
 pub mod intern;
 pub mod lexicon;
 pub mod secrets;
@@ -13,6 +14,7 @@ pub mod yaml;
 
 use class_lexicon::ClassLexicon;
 use dialects::Registry;
+use hosts::Trackers;
 use lexicon::Lexicon;
 use secrets::Secrets;
 use std::sync::{Arc, LazyLock};
@@ -25,6 +27,7 @@ pub struct Knowledge {
     pub lexicon: Lexicon,
     pub secrets: Secrets,
     pub class: ClassLexicon,
+    pub trackers: Trackers,
 }
 
 impl Knowledge {
@@ -54,11 +57,16 @@ impl Knowledge {
             "rules/lexicon/class.yaml",
             embedded::file("lexicon/class.yaml").unwrap_or_default(),
         )?;
+        let trackers = Trackers::load(
+            "rules/lexicon/trackers.yaml",
+            embedded::file("lexicon/trackers.yaml").unwrap_or_default(),
+        )?;
         Ok(Knowledge {
             registry,
             lexicon,
             secrets,
             class,
+            trackers,
         })
     }
 

@@ -106,7 +106,7 @@ pub fn diagnostic(src: &SourceText, uri: &Uri, d: &Diagnostic) -> lsp_types::Dia
 
 /// A config or rule file inboxlint could not load, as a diagnostic on that file.
 pub fn load_error(e: &LoadError) -> lsp_types::Diagnostic {
-    let src = SourceText::new(e.source_text.as_str());
+    let src = SourceText::new(&*e.source_text);
     let start = e.offset.unwrap_or(0);
     let span = Span::new(start, start.saturating_add(e.len).min(e.source_text.len()).max(start));
     lsp_types::Diagnostic {
@@ -115,10 +115,10 @@ pub fn load_error(e: &LoadError) -> lsp_types::Diagnostic {
         code: Some(NumberOrString::String(load_error_rule(Path::new(&e.path)).to_string())),
         code_description: None,
         source: Some(SOURCE.to_string()),
-        message: if e.message.trim().is_empty() {
+        message: if e.message().trim().is_empty() {
             "inboxlint cannot load this file".to_string()
         } else {
-            e.message.clone()
+            e.message()
         },
         related_information: None,
         tags: None,

@@ -86,7 +86,7 @@ fn fallback_note(errors: &[LoadError]) -> Diagnostic {
         .and_then(LoadError::line_col)
         .map(|(l, c)| format!(" (line {l}, column {c})"))
         .unwrap_or_default();
-    let why = first.map(|e| e.message.as_str()).unwrap_or("it could not be loaded");
+    let why = first.map_or_else(|| "it could not be loaded".to_string(), LoadError::message);
     let more = match errors.len() {
         0 | 1 => String::new(),
         n => format!(" and {} more error(s)", n - 1),

@@ -441,13 +441,13 @@ impl Server<'_> {
                     self.cwd.join(p)
                 };
                 let list = now.entry(path).or_default();
-                if !list.iter().any(|x| x.offset == e.offset && x.message == e.message) {
+                if !list.iter().any(|x| x.offset == e.offset && x.message() == e.message()) {
                     list.push(e.clone());
                 }
             }
         }
         let key = |errors: &Vec<LoadError>| -> Vec<(Option<usize>, String)> {
-            errors.iter().map(|e| (e.offset, e.message.clone())).collect()
+            errors.iter().map(|e| (e.offset, e.message())).collect()
         };
         let mut changed = BTreeSet::new();
         for (path, errors) in &now {
@@ -461,7 +461,7 @@ impl Server<'_> {
                 && let Some(first) = errors.first()
             {
                 let at = first.line_col().map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
-                self.log(2, &format!("cannot load {}{at}: {}", path.display(), first.message));
+                self.log(2, &format!("cannot load {}{at}: {}", path.display(), first.message()));
             }
         }
         self.broken = now;

@@ -4,6 +4,7 @@
 use super::selector::Selector;
 use crate::diagnostic::Severity;
 use crate::document::{Emits, FileKind, Purpose, Role, SourceFormat, TagContext, TagKind};
+use crate::knowledge::hosts::Receiver;
 use crate::lazy_regex::LazyRegex;
 
 #[derive(Debug, Clone)]
@@ -63,6 +64,7 @@ pub struct TagM {
     pub visible: Option<bool>,
     pub configured_esp: Option<bool>,
     pub url: Option<LazyRegex>,
+    pub receiver: Option<Vec<Receiver>>,
     pub offsets: Offsets,
 }
 

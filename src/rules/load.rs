@@ -5,8 +5,10 @@ use super::schema::*;
 use super::selector::Selector;
 use crate::diagnostic::Severity;
 use crate::document::{FileKind, SourceFormat};
+use crate::knowledge::hosts::Receiver;
 use crate::knowledge::yaml::{self, LoadError};
 use crate::lazy_regex::LazyRegex;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -34,12 +36,30 @@ fn named_lists() -> Result<&'static Lists, LoadError> {
     LISTS.as_ref().map_err(Clone::clone)
 }
 
+const MATCHERS_PATH: &str = "rules/lexicon/matchers.yaml";
+
+/// The named matchers of `rules/lexicon/matchers.yaml` that rules use as `matches: name`.
+type Utils = BTreeMap<String, MatcherDef>;
+
+fn shared_matchers() -> Result<&'static Utils, LoadError> {
+    static UTILS: LazyLock<Result<Utils, LoadError>> = LazyLock::new(|| {
+        let text = crate::knowledge::embedded::file("lexicon/matchers.yaml").unwrap_or_default();
+        yaml::from_str(MATCHERS_PATH, text)
+    });
+    UTILS.as_ref().map_err(Clone::clone)
+}
+
 struct Ctx<'a> {
     path: &'a str,
     text: &'a str,
     /// Built-in patterns compile on first use (tests compile them all); a user's compile now,
     /// so their mistakes are reported at load, at the field that holds them.
     builtin: bool,
+    /// The rule file's own named matchers.
+    utils: &'a Utils,
+    /// Named matchers being compiled, outermost first: one that uses itself is an error, not
+    /// an endless expansion.
+    expanding: RefCell<Vec<String>>,
 }
 
 impl Ctx<'_> {
@@ -121,6 +141,36 @@ impl Ctx<'_> {
         })
     }
 
+    /// `matches: name`: the rule's own util of that name, else the shared one, compiled in place.
+    fn named_matcher(&self, name: &str) -> Result<Matcher, LoadError> {
+        let shared = shared_matchers()?;
+        // Located at the reference (`matches: name`), not at the name's first use in the file.
+        let written = format!("matches: {name}");
+        let at = if self.text.contains(&written) {
+            written.as_str()
+        } else {
+            name
+        };
+        let Some(def) = self.utils.get(name).or_else(|| shared.get(name)) else {
+            let known: Vec<&str> = self.utils.keys().chain(shared.keys()).map(String::as_str).collect();
+            return Err(self.err(
+                at,
+                format!(
+                    "unknown matcher `{name}` (the rule's `utils` and {MATCHERS_PATH} name {})",
+                    known.join(", ")
+                ),
+            ));
+        };
+        if self.expanding.borrow().iter().any(|n| n == name) {
+            let chain = self.expanding.borrow().join(" → ");
+            return Err(self.err(at, format!("matcher `{name}` uses itself ({chain} → {name})")));
+        }
+        self.expanding.borrow_mut().push(name.to_string());
+        let compiled = self.matcher(def);
+        self.expanding.borrow_mut().pop();
+        compiled
+    }
+
     fn matcher(&self, def: &MatcherDef) -> Result<Matcher, LoadError> {
         Ok(match def {
             MatcherDef::All(v) => Matcher::All(v.iter().map(|m| self.matcher(m)).collect::<Result<_, _>>()?),
@@ -130,6 +180,7 @@ impl Ctx<'_> {
             MatcherDef::Info(m) => Matcher::Severity(Severity::Info, Box::new(self.matcher(m)?)),
             MatcherDef::Anywhere(m) => Matcher::Anywhere(Box::new(self.matcher(m)?)),
             MatcherDef::WithMessage(w) => Matcher::Message(w.message.clone(), Box::new(self.matcher(&w.matcher)?)),
+            MatcherDef::Matches(name) => self.named_matcher(name)?,
             MatcherDef::Link(l) => Matcher::Link(LinkM {
                 purpose: l.purpose.as_ref().map(OneOrMany::to_vec),
                 visible: l.visible,
@@ -157,6 +208,23 @@ impl Ctx<'_> {
                 visible: t.visible,
                 configured_esp: t.configured_esp,
                 url: t.url.as_deref().map(|p| self.regex(p, true)).transpose()?,
+                receiver: t
+                    .receiver
+                    .as_ref()
+                    .map(|r| {
+                        r.to_vec()
+                            .iter()
+                            .map(|name| {
+                                Receiver::parse(name).ok_or_else(|| {
+                                    self.err(
+                                        name,
+                                        format!("unknown receiver `{name}` (expected tracker, third-party, first-party, own-mailbox or unknown)"),
+                                    )
+                                })
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .transpose()?,
                 offsets: Offsets {
                     after: t.after_byte,
                     before: t.before_byte,
@@ -346,7 +414,13 @@ fn parse_format(s: &str) -> Option<SourceFormat> {
 /// Compile one rule file. `builtin` rules must live in a known group and match their path.
 pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError> {
     let def: RuleDef = yaml::from_str(path, text)?;
-    let cx = Ctx { path, text, builtin };
+    let cx = Ctx {
+        path,
+        text,
+        builtin,
+        utils: &def.utils,
+        expanding: RefCell::new(Vec::new()),
+    };
     let group = def.id.split('/').next().unwrap_or_default();
     if !def.id.contains('/') || def.id.split('/').any(|p| p.is_empty()) {
         return Err(cx.err(&def.id, format!("rule id `{}` must look like `group/name`", def.id)));
@@ -460,7 +534,47 @@ mod tests {
     #[test]
     fn an_unknown_list_is_an_error_at_its_name() {
         let e = rule("{merge-tag: {pii: $no-such-list}}").expect_err("unknown list");
-        assert!(e.message.contains("unknown list `$no-such-list`"), "{}", e.message);
+        assert!(e.message().contains("unknown list `$no-such-list`"), "{}", e.message());
         assert_eq!(e.line_col(), Some((5, 27)));
+    }
+
+    #[test]
+    fn named_matchers_come_from_the_rule_then_the_shared_file() {
+        let shared =
+            rule("{all: [{link: {scheme: http}}, {not: {matches: working-unsubscribe-link}}]}").expect("compiles");
+        let Matcher::All(parts) = &shared.matcher else {
+            panic!("an all");
+        };
+        // The name stands for its matcher, so `all` still intersects link by link.
+        assert!(matches!(&parts[1], Matcher::Not(inner) if matches!(**inner, Matcher::Link(_))));
+        let own = "id: acme/x\ntitle: t\nseverity: error\nkinds: [html]\nutils:\n  working-unsubscribe-link: { text: { regex: stop } }\nforbid: { matches: working-unsubscribe-link }\nmessage: m\nhelp: h\nexamples: { invalid: [stop], valid: [go] }\n";
+        let r = compile("own.yaml", own, false).expect("compiles");
+        assert!(
+            matches!(r.matcher, Matcher::Text(_)),
+            "the rule's util shadows the shared one"
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_self_using_named_matcher_is_a_located_error() {
+        let e = rule("{matches: no-such-matcher}").expect_err("unknown");
+        assert!(
+            e.message().contains("unknown matcher `no-such-matcher`"),
+            "{}",
+            e.message()
+        );
+        assert!(
+            e.message().contains("working-unsubscribe-link"),
+            "names the known ones: {}",
+            e.message()
+        );
+        let looped = "id: acme/x\ntitle: t\nseverity: error\nkinds: [html]\nutils:\n  a: { any: [{matches: b}] }\n  b: { not: {matches: a} }\nforbid: { matches: a }\nmessage: m\nhelp: h\nexamples: { invalid: [boom], valid: [fine] }\n";
+        let e = compile("loop.yaml", looped, false).expect_err("a cycle");
+        assert!(
+            e.message().contains("matcher `a` uses itself (a → b → a)"),
+            "{}",
+            e.message()
+        );
+        assert_eq!(e.offset, looped.find("matches: a"), "located at the reference");
     }
 }

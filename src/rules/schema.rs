@@ -2,6 +2,7 @@
 
 use crate::document::{Emits, Purpose, Role, TagContext, TagKind};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,6 +27,10 @@ pub struct RuleDef {
     /// partials, layout); `file`: on each file's own bytes. Default: see `rules::Scope`.
     #[serde(default)]
     pub scope: Option<ScopeDef>,
+    /// Named matchers this rule's matchers can use as `matches: name` (they shadow the shared
+    /// ones of `rules/lexicon/matchers.yaml`).
+    #[serde(default)]
+    pub utils: BTreeMap<String, MatcherDef>,
     #[serde(default)]
     pub forbid: Option<MatcherDef>,
     #[serde(default)]
@@ -142,6 +147,9 @@ pub enum MatcherDef {
     Anywhere(Box<MatcherDef>),
     /// Matches of the inner matcher are reported with this message instead of the rule's.
     WithMessage(WithMessageDef),
+    /// The named matcher of this name: the rule file's own `utils`, else the shared ones of
+    /// `rules/lexicon/matchers.yaml`.
+    Matches(String),
     Link(LinkDef),
     MergeTag(MergeTagDef),
     Text(TextDef),
@@ -215,6 +223,9 @@ pub struct MergeTagDef {
     pub configured_esp: Option<bool>,
     /// Regex over the whole URL (href/src/action) the tag sits in: who receives the value.
     pub url: Option<String>,
+    /// Who receives the URL the tag sits in: `tracker`, `third-party`, `first-party` (the
+    /// sender's `sender-domains:` or its ESP's click hosts), `own-mailbox`, `unknown`.
+    pub receiver: Option<OneOrMany<String>>,
     pub after_byte: Option<usize>,
     pub before_byte: Option<usize>,
 }

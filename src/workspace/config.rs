@@ -64,6 +64,9 @@ pub struct ConfigFile {
     pub baseline: Option<String>,
     pub max_file_size: Option<Size>,
     pub address: Option<String>,
+    /// The sender's own domains (`acme.example` covers its subdomains), for telling its own
+    /// links from third parties'.
+    pub sender_domains: Option<Vec<String>>,
     #[serde(default)]
     pub kinds: BTreeMap<String, String>,
     /// Infer transactional mail from strong signals when no glob or marker says (default true).
@@ -103,6 +106,8 @@ pub struct Resolved {
     pub baseline: Option<PathBuf>,
     pub max_file_size: u64,
     pub address: Option<String>,
+    /// `sender-domains:`, lower-case, without a trailing dot.
+    pub sender_domains: Vec<String>,
     pub kinds: Vec<(GlobMatcher, FileKind)>,
     pub infer_class: bool,
 }
@@ -136,6 +141,7 @@ impl Resolved {
             baseline: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             address: None,
+            sender_domains: Vec::new(),
             kinds: Vec::new(),
             infer_class: true,
         }
@@ -504,6 +510,24 @@ fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolv
     if file.address.is_some() {
         base.address = file.address.clone();
     }
+    if let Some(domains) = &file.sender_domains {
+        base.sender_domains = domains
+            .iter()
+            .map(|d| {
+                sender_domain(d).ok_or_else(|| {
+                    LoadError::at(
+                        &shown,
+                        &text,
+                        locate(&text, "sender-domains", d),
+                        d.len(),
+                        format!(
+                            "`{d}` in `sender-domains:` is not a domain name (write `acme.example`: no scheme, path, port or `@`)"
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
     for (g, k) in &file.kinds {
         let kind = FileKind::parse(k).ok_or_else(|| {
             LoadError::at(
@@ -520,6 +544,21 @@ fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolv
         base.infer_class = i;
     }
     Ok(base)
+}
+
+/// A `sender-domains:` entry as a bare lower-case domain name: at least two dot-separated labels of
+/// letters, digits and hyphens (IDNs in their `xn--` form); `None` for anything else.
+fn sender_domain(written: &str) -> Option<String> {
+    let d = written.trim().trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = d.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    (labels.len() >= 2 && d.len() <= 253 && labels.iter().all(label_ok)).then_some(d)
 }
 
 /// The starter's `classes:` section, which `inboxlint init` replaces with the globs it infers.
@@ -551,6 +590,9 @@ exclude:
   - "dist/"
 # Your registered postal address, so templates can be checked for it.
 # address: "2261 Market Street #4109, San Francisco, CA 94114"
+# Your own domains (subdomains included): personal data in a link to them is a warning, to any
+# other host an error (privacy/pii-in-url).
+# sender-domains: [acme.example]
 # Severities by rule id or group: error, warning, info or off, e.g.
 #   template: warning
 #   security/insecure-link: off
@@ -600,6 +642,45 @@ mod class_glob_tests {
         let path = dir.path().join(".inboxlint.yaml");
         std::fs::write(&path, "classes:\n  promotional: [\"x/**\"]\n").expect("write");
         let e = load(&path).expect_err("unknown class");
-        assert!(e.message.contains("promotional"), "{}", e.message);
+        assert!(e.message().contains("promotional"), "{}", e.message());
+    }
+}
+
+#[cfg(test)]
+mod sender_domain_tests {
+    use super::*;
+
+    fn load_text(yaml: &str) -> Result<Resolved, ConfigError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".inboxlint.yaml");
+        std::fs::write(&path, yaml).expect("write");
+        load(&path)
+    }
+
+    #[test]
+    fn sender_domains_are_bare_lower_case_names() {
+        let c = load_text("sender-domains: [Acme.Example, mail.acme.co.uk.]\n").expect("loads");
+        assert_eq!(c.sender_domains, vec!["acme.example", "mail.acme.co.uk"]);
+    }
+
+    #[test]
+    fn a_url_or_address_in_sender_domains_is_a_located_error() {
+        for bad in [
+            "https://acme.example",
+            "news@acme.example",
+            "acme",
+            "acme.example/x",
+            "acme.example:8080",
+        ] {
+            let text = format!("profiles: [us]\nsender-domains: [\"{bad}\"]\n");
+            let e = load_text(&text).expect_err(bad);
+            assert!(
+                e.message.contains(bad) && e.message.contains("sender-domains"),
+                "{}",
+                e.message
+            );
+            let at = text.find(bad).expect("written");
+            assert_eq!((e.offset, e.len), (Some(at), bad.len()), "{bad}");
+        }
     }
 }

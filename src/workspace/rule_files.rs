@@ -200,13 +200,13 @@ mod tests {
         }
         let deep = Limits { depth: 2, ..LIMITS };
         let e = collect(tmp.path(), None, &deep).unwrap_err();
-        assert!(e[0].message.contains("deeper than 2"), "{:?}", e[0].message);
+        assert!(e[0].message().contains("deeper than 2"), "{:?}", e[0].message());
         let many = Limits { entries: 4, ..LIMITS };
         let e = collect(tmp.path(), None, &many).unwrap_err();
-        assert!(e[0].message.contains("more than 4 entries"), "{:?}", e[0].message);
+        assert!(e[0].message().contains("more than 4 entries"), "{:?}", e[0].message());
         let big = Limits { bytes: 100, ..LIMITS };
         let e = collect(tmp.path(), None, &big).unwrap_err();
-        assert!(e[0].message.contains("100 bytes"), "{:?}", e[0].message);
+        assert!(e[0].message().contains("100 bytes"), "{:?}", e[0].message());
         assert!(collect(tmp.path(), None, &LIMITS).is_ok());
     }
 
@@ -223,7 +223,7 @@ mod tests {
         let errors = collect(&proj.join("rules"), Some(&project), &LIMITS).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].path.ends_with("out.yaml"));
-        assert!(!errors[0].rendered.contains("TOP-SECRET"));
+        assert!(!errors[0].render().contains("TOP-SECRET"));
         // The user's own directory (`inboxlint test DIR`) may link anywhere.
         let files = collect(&proj.join("rules"), None, &LIMITS).unwrap();
         assert_eq!(files.len(), 2);

@@ -63,6 +63,8 @@ pub struct Evaluator<'a> {
     pub address: Option<&'a str>,
     /// ESPs named in config `esp:` (lower-case dialect ids).
     pub esp: &'a [String],
+    /// The sender's own domains from config `sender-domains:`.
+    pub sender_domains: &'a [String],
     related: Option<Related<'a>>,
     /// The rule set's setting path/key patterns, matched once per setting; without it each
     /// matcher runs its own regexes.
@@ -81,6 +83,7 @@ impl<'a> Evaluator<'a> {
             knowledge,
             address,
             esp: &[],
+            sender_domains: &[],
             related: None,
             setting_patterns: None,
             setting_hits: OnceCell::new(),
@@ -93,6 +96,12 @@ impl<'a> Evaluator<'a> {
     /// The configured ESPs, for `merge-tag: { configured-esp: ... }`.
     pub fn with_esp(mut self, esp: &'a [String]) -> Self {
         self.esp = esp;
+        self
+    }
+
+    /// The sender's own domains, for `merge-tag: { receiver: ... }`.
+    pub fn with_sender_domains(mut self, domains: &'a [String]) -> Self {
+        self.sender_domains = domains;
         self
     }
 
@@ -231,6 +240,7 @@ pub(super) mod testing {
     #[derive(Default, Clone, Copy)]
     pub struct Context<'x> {
         pub esp: &'x [String],
+        pub sender_domains: &'x [String],
         pub address: Option<&'x str>,
         pub related: Option<Related<'x>>,
     }
@@ -240,7 +250,9 @@ pub(super) mod testing {
         let knowledge = Knowledge::builtin().expect("built-in knowledge loads");
         let doc = facts::build(source, kind(format), format, &knowledge);
         let m = matcher(forbid);
-        let mut ev = Evaluator::new(&doc, source, &knowledge, cx.address).with_esp(cx.esp);
+        let mut ev = Evaluator::new(&doc, source, &knowledge, cx.address)
+            .with_esp(cx.esp)
+            .with_sender_domains(cx.sender_domains);
         if let Some(read) = cx.related {
             ev = ev.with_related(read);
         }

@@ -3,7 +3,9 @@
 //! rules/load.rs to `TagM` (rules/compiled.rs).
 
 use super::{Evaluator, Fact, Match};
+use crate::knowledge::hosts::{Judgement, SenderHosts};
 use crate::rules::compiled::TagM;
+use crate::source::Span;
 
 impl Evaluator<'_> {
     pub(super) fn tags(&self, t: &TagM) -> Vec<Match> {
@@ -67,27 +69,53 @@ impl Evaluator<'_> {
                     continue;
                 }
             }
+            let judged = t.receiver.as_ref().map(|want| (want, self.receiver_of(tag.span)));
+            if judged.as_ref().is_some_and(|(want, j)| !want.contains(&j.receiver)) {
+                continue;
+            }
             if !t.offsets.accepts(tag.span.start) {
                 continue;
+            }
+            let mut captures = vec![
+                ("tag", self.source.get(tag.span.range()).unwrap_or_default().to_string()),
+                ("name", tag.name.clone()),
+                ("category", tag.pii.clone().unwrap_or_default()),
+                ("role", tag.role.map(|r| r.as_str().to_string()).unwrap_or_default()),
+                (
+                    "dialect",
+                    tag.dialects.first().map(|d| d.to_string()).unwrap_or_default(),
+                ),
+            ];
+            if let Some((_, j)) = judged {
+                captures.push(("receiver", j.describe()));
             }
             out.push(Match {
                 span: tag.span,
                 fact: Fact::Tag(i),
                 severity: None,
                 message: None,
-                captures: vec![
-                    ("tag", self.source.get(tag.span.range()).unwrap_or_default().to_string()),
-                    ("name", tag.name.clone()),
-                    ("category", tag.pii.clone().unwrap_or_default()),
-                    ("role", tag.role.map(|r| r.as_str().to_string()).unwrap_or_default()),
-                    (
-                        "dialect",
-                        tag.dialects.first().map(|d| d.to_string()).unwrap_or_default(),
-                    ),
-                ],
+                captures,
             });
         }
         out
+    }
+
+    /// Who receives the URL (href, src or action) the tag at `span` sits in.
+    fn receiver_of(&self, span: Span) -> Judgement {
+        let url = self
+            .doc
+            .links
+            .iter()
+            .find(|l| !l.href_span.is_empty() && l.href_span.contains(span))
+            .map_or("", |l| l.href.as_str());
+        let esp_hosts = self.knowledge.registry.click_hosts(self.esp);
+        self.knowledge.trackers.judge(
+            url,
+            SenderHosts {
+                domains: self.sender_domains,
+                esp_hosts: &esp_hosts,
+            },
+        )
     }
 }
 
