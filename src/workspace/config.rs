@@ -675,9 +675,9 @@ mod sender_domain_tests {
             let text = format!("profiles: [us]\nsender-domains: [\"{bad}\"]\n");
             let e = load_text(&text).expect_err(bad);
             assert!(
-                e.message.contains(bad) && e.message.contains("sender-domains"),
+                e.message().contains(bad) && e.message().contains("sender-domains"),
                 "{}",
-                e.message
+                e.message()
             );
             let at = text.find(bad).expect("written");
             assert_eq!((e.offset, e.len), (Some(at), bad.len()), "{bad}");
