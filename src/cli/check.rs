@@ -133,6 +133,47 @@ fn into_report(shown: String, mut linted: CheckedFile<'_>, cwd: &Path) -> (FileR
     (report, info)
 }
 
+/// The run's output in the chosen format (or `--statistics`).
+fn render(
+    args: &CheckArgs,
+    format: report::OutputFormat,
+    reports: &[FileReport],
+    summary: &Summary,
+    file_infos: &[FileInfo],
+    linter: &Linter,
+    cwd: &Path,
+) -> String {
+    if args.statistics {
+        let rows = super::statistics::count(reports, &super::ci::rule_catalog(reports, linter, cwd));
+        return if format == report::OutputFormat::Json {
+            super::statistics::render_json(&rows)
+        } else {
+            super::statistics::render_text(&rows)
+        };
+    }
+    if format == report::OutputFormat::Json {
+        return report::json::render_with_files(reports, summary, file_infos);
+    }
+    let catalog = if format == report::OutputFormat::Sarif {
+        super::ci::rule_catalog(reports, linter, cwd)
+    } else {
+        report::RuleCatalog::default()
+    };
+    report::render_with_rules(format, reports, summary, &render_options(args), &catalog)
+}
+
+/// The output to `--output-file` or standard output; `Ok(false)` when standard output closed
+/// early.
+fn write_out(args: &CheckArgs, out: &str) -> Result<bool, String> {
+    if let Some(file) = &args.output_file {
+        write_output_file(file, out).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        return Ok(true);
+    }
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    Ok(lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_ok())
+}
+
 /// `--output-file`: the directory is created, as CI steps name report paths before they exist.
 fn write_output_file(file: &Path, out: &str) -> std::io::Result<()> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -188,35 +229,15 @@ pub fn run(args: CheckArgs) -> u8 {
         .iter()
         .any(|r| r.diagnostics.iter().any(|d| d.rule == guard::RULE));
     let summary = Summary::of(&reports, files);
-    let out = if args.statistics {
-        let rows = super::statistics::count(&reports, &super::ci::rule_catalog(&reports, &linter, &cwd));
-        if format == report::OutputFormat::Json {
-            super::statistics::render_json(&rows)
-        } else {
-            super::statistics::render_text(&rows)
-        }
-    } else if format == report::OutputFormat::Json {
-        file_infos.sort_by(|a, b| a.path.cmp(&b.path));
-        report::json::render_with_files(&reports, &summary, &file_infos)
-    } else {
-        let catalog = if format == report::OutputFormat::Sarif {
-            super::ci::rule_catalog(&reports, &linter, &cwd)
-        } else {
-            report::RuleCatalog::default()
-        };
-        report::render_with_rules(format, &reports, &summary, &render_options(&args), &catalog)
-    };
-    if let Some(file) = &args.output_file {
-        if let Err(e) = write_output_file(file, &out) {
-            eprintln!("error: cannot write {}: {e}", file.display());
+    file_infos.sort_by(|a, b| a.path.cmp(&b.path));
+    let out = render(&args, format, &reports, &summary, &file_infos, &linter, &cwd);
+    match write_out(&args, &out) {
+        Ok(true) => {}
+        // A closed pipe (`| head`) is not an error of the lint.
+        Ok(false) => return EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_ERROR;
-        }
-    } else {
-        let stdout = std::io::stdout();
-        let mut lock = stdout.lock();
-        if lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_err() {
-            // A closed pipe (`| head`) is not an error of the lint.
-            return EXIT_OK;
         }
     }
     // A bug of ours is not a verdict on the user's files, whatever --exit-zero says.
