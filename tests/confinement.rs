@@ -1,5 +1,6 @@
 //! A repository's config cannot read the rest of the machine: every config key that takes a
-//! path (`extends`, `rule-dirs`, `baseline`, `include`, a campaign's template reference), written
+//! path (`extends`, `rule-dirs`, `baseline`, `include`, `template-roots`, a campaign's template
+//! reference, what a template includes, a Jekyll `_config.yml`), written
 //! as an absolute path, with `..`, through a symlink out of the project, or from a symlinked
 //! project root, is refused with an error that names the key and the path, and no output
 //! format shows a byte of the outside file. Paths given on the command line still go anywhere.
@@ -314,6 +315,16 @@ fn paths_on_the_command_line_still_go_anywhere() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("outside the project root"), "{stderr}");
+}
+
+#[test]
+fn template_roots_stay_in_the_project() {
+    let l = layout();
+    config(&l.proj, "template-roots: [/etc]\n");
+    refused(&l.proj, "template-roots", "/etc");
+    symlink(&l.outside, &l.proj.join("shared"));
+    config(&l.proj, "template-roots: [shared]\n");
+    refused(&l.proj, "template-roots", "shared");
 }
 
 #[test]

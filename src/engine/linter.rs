@@ -152,32 +152,40 @@ impl Linter {
     /// The include graph of the templates among `paths` (read from disk, within the size
     /// limit), for the run that lints them. Built once: composition then never rescans.
     pub fn set_include_graph(&self, paths: &[PathBuf]) {
-        let setup = self.setup_for(&self.cwd).ok();
-        let root = setup
-            .as_ref()
-            .map_or_else(|| self.cwd.clone(), |s| s.config.root.clone());
-        let project = setup
-            .as_ref()
-            .map_or_else(|| ProjectRoot::of_dir(&root), |s| s.config.project.clone());
+        // The run's templates may all sit under one config below the working directory
+        // (`inboxlint check site/` with site/.inboxlint.yaml): its template roots then apply.
+        let mut configs: Vec<Option<PathBuf>> = paths.iter().map(|p| self.config_path_for(p)).collect();
+        configs.sort();
+        configs.dedup();
+        let governing = match (configs.as_slice(), paths.first()) {
+            ([Some(_)], Some(first)) => self.absolute(first),
+            _ => self.cwd.clone(),
+        };
+        let setup = self.setup_for(&governing).ok();
+        let (roots, project) = match &setup {
+            Some(s) => (template_roots(&s.config), s.config.project.clone()),
+            None => (Roots::new(self.cwd.clone()), ProjectRoot::of_dir(&self.cwd)),
+        };
         let abs: Vec<PathBuf> = paths.iter().map(|p| self.absolute(p)).collect();
         let listed: HashSet<PathBuf> = abs.iter().map(|p| normalize(p)).collect();
         let read = confined_reader(&project, &listed);
-        let graph = IncludeGraph::build(&abs, Roots::new(root), &read);
+        let graph = IncludeGraph::build(&abs, roots, &read);
         *self.graph.write().unwrap_or_else(|p| p.into_inner()) = Some(graph);
     }
 
     /// An editor changed (or saved) a template: its directives are read again from `text`.
     pub fn update_template(&self, path: &Path, text: &str) {
         let abs = self.absolute(path);
-        let project = self
-            .setup_for(&abs)
-            .map_or_else(|_| ProjectRoot::of_dir(&self.cwd), |s| s.config.project.clone());
+        let (roots, project) = match self.setup_for(&abs) {
+            Ok(s) => (template_roots(&s.config), s.config.project.clone()),
+            Err(_) => (Roots::new(self.cwd.clone()), ProjectRoot::of_dir(&self.cwd)),
+        };
         let none = HashSet::new();
         let read = confined_reader(&project, &none);
         let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
         match graph.as_mut() {
             Some(g) => g.update(&abs, text, &read),
-            None => *graph = Some(IncludeGraph::build(&[], Roots::new(self.cwd.clone()), &read)),
+            None => *graph = Some(IncludeGraph::build(&[], roots, &read)),
         }
         if let Some(g) = graph.as_mut()
             && !g.contains(&abs)
@@ -287,12 +295,12 @@ impl Linter {
                 example_file(p)
             }
         };
-        let root = if files.is_empty() {
-            setup.config.root.clone()
+        let roots = if files.is_empty() {
+            template_roots(&setup.config)
         } else {
-            base.clone()
+            Roots::new(base.clone())
         };
-        let g = IncludeGraph::build(&[abs.to_path_buf()], Roots::new(root), &read);
+        let g = IncludeGraph::build(&[abs.to_path_buf()], roots, &read);
         let role = Role::of(&g, abs, text, doc.kind, doc.format, &setup.knowledge);
         let includes = include_facts(&g, abs, text, &role);
         (role, includes)
@@ -724,6 +732,16 @@ const UNKNOWN_CLASS: &str = "unknown";
 const UNKNOWN_CLASS_NOTE: &str = " (if this is marketing mail; inboxlint could not tell whether it is marketing or transactional: declare it with `<!-- inboxlint: marketing -->` or `<!-- inboxlint: transactional -->`, or a `classes:` glob in .inboxlint.yaml)";
 
 /// A template as composition reads it: text within the size limit a file is linted with.
+/// Where templates live for composition: the config's directory, with its `template-roots`
+/// and `partials` (both checked when the config loaded).
+fn template_roots(config: &Resolved) -> Roots {
+    let roots = Roots::new(config.root.clone()).with_template_roots(config.template_roots.iter().cloned());
+    match roots.clone().with_partials(&config.partials) {
+        Ok(r) => r,
+        Err(_) => roots,
+    }
+}
+
 /// Reads what templates refer to (partials, layouts, a Jekyll `_config.yml`) only when it
 /// resolves inside the project after symlinks, as every path a repository names; the files the
 /// run was given (`listed`) are the user's own and read wherever they are.
