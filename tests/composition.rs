@@ -21,8 +21,8 @@ fn project(files: &[(&str, &str)]) -> Project {
         let p = dir.path().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
-        // Mailer classes are read by convention, not linted as templates.
-        if !rel.ends_with(".rb") {
+        // Mailer classes and site configs are read by convention, not linted as templates.
+        if !rel.ends_with(".rb") && !rel.ends_with(".yml") {
             paths.push(p);
         }
     }
@@ -301,6 +301,40 @@ fn jinja_missing_include_ignore_missing_and_cycle() {
     assert_cycle(&p, &c, &["templates/a.njk", "templates/b.njk", "templates/a.njk"]);
 }
 
+#[test]
+fn twig_ignore_missing_include_list_and_embed_are_not_missing() {
+    let p = project(&[
+        (
+            "templates/emails/monthly.html.twig",
+            "<body>{% include 'emails/_banner.html.twig' ignore missing %}\
+             {% include ['emails/_promo.html.twig', 'emails/_footer.html.twig'] ignore missing %}\
+             {% embed 'emails/_card.html.twig' ignore missing %}{% block c %}Card{% endblock %}{% endembed %}\
+             {% include 'emails/_gone.html.twig' %}</body>",
+        ),
+        ("templates/emails/_footer.html.twig", "<p>1 Main St</p>"),
+    ]);
+    let c = p.compose("templates/emails/monthly.html.twig");
+    assert_missing(
+        &p,
+        &c,
+        "templates/emails/monthly.html.twig",
+        "{% include 'emails/_gone.html.twig' %}",
+        "emails/_gone.html.twig",
+    );
+    // Twig renders nothing for an absent optional include or embed, and the first template of a
+    // list that exists.
+    assert_eq!(
+        c.text,
+        "<body><p>1 Main St</p>{% include 'emails/_gone.html.twig' %}</body>"
+    );
+    let refs = p.graph.references(&p.path("templates/emails/monthly.html.twig"));
+    let optional: Vec<(bool, bool)> = refs
+        .iter()
+        .map(|r| (r.optional, matches!(r.target, Target::Missing { .. })))
+        .collect();
+    assert_eq!(optional, [(true, true), (true, false), (true, true), (false, true)]);
+}
+
 // ---------------------------------------------------------------- Liquid (Shopify, Jekyll)
 
 #[test]
@@ -361,6 +395,85 @@ fn jekyll_front_matter_layout_and_includes() {
         "site/news.html",
         "---\nlayout: default\ntitle: News\n---\n",
     );
+}
+
+/// A Jekyll site whose `_config.yml` gives every newsletter its layout: the letters' front
+/// matter names none, and the footer is in the layout's include.
+fn jekyll_site_with_defaults() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "site/_config.yml",
+            "title: Letters\ncollections:\n  newsletters:\n    output: true\ndefaults:\n  - scope: { type: newsletters }\n    values: { layout: email }\n  - scope: { path: _newsletters/raw }\n    values: { layout: null }\n",
+        ),
+        (
+            "site/_newsletters/autumn.html",
+            "---\ntitle: Autumn\n---\n<p>Autumn list</p>",
+        ),
+        ("site/_newsletters/raw/plain.html", "---\ntitle: Raw\n---\n<p>Raw</p>"),
+        (
+            "site/_newsletters/static.html",
+            "<p>No front matter: copied, not rendered</p>",
+        ),
+        (
+            "site/_layouts/email.html",
+            "---\nlayout: base\n---\n<table><tr><td>{{ content }}</td></tr></table>",
+        ),
+        (
+            "site/_layouts/base.html",
+            "<html><body>{{ content }}{% include footer.html %}</body></html>",
+        ),
+        ("site/_includes/footer.html", "<footer>PO Box 1, Portland</footer>"),
+    ]
+}
+
+#[test]
+fn jekyll_config_defaults_give_a_newsletter_its_layout() {
+    let p = project(&jekyll_site_with_defaults());
+    let c = p.compose("site/_newsletters/autumn.html");
+    assert_no_problems(&c);
+    assert_eq!(
+        squash(&c.text),
+        "<html><body><table><tr><td><p>Autumn list</p></td></tr></table><footer>PO Box 1, Portland</footer></body></html>",
+        "the front matter is metadata, not message text"
+    );
+    let (id, _) = c.locate(at(&c, "PO Box 1"));
+    assert_eq!(c.path(id), p.path("site/_includes/footer.html"));
+    let refs = p.graph.references(&p.path("site/_newsletters/autumn.html"));
+    assert_eq!(refs.len(), 1, "{refs:?}");
+    assert_eq!(refs[0].name, "email");
+    assert_eq!(refs[0].target, Target::File(p.path("site/_layouts/email.html")));
+    assert!(p.graph.is_partial(&p.path("site/_layouts/email.html")));
+    // A more specific scope turns the layout off; a file without front matter is not rendered.
+    for bare in ["site/_newsletters/raw/plain.html", "site/_newsletters/static.html"] {
+        let c = p.compose(bare);
+        assert!(c.is_single_file(), "{bare}: {:?}", c.files);
+    }
+}
+
+#[test]
+fn jekyll_config_above_the_project_root_is_not_read() {
+    let p = project(&jekyll_site_with_defaults());
+    let read = |path: &Path| std::fs::read_to_string(path).ok();
+    let entry = p.path("site/_newsletters/autumn.html");
+    let inner = IncludeGraph::build(
+        std::slice::from_ref(&entry),
+        Roots::new(p.path("site/_newsletters")),
+        &read,
+    );
+    let text = p.text("site/_newsletters/autumn.html");
+    assert!(inner.compose(&entry, &text).is_single_file());
+    assert!(inner.references(&entry).is_empty());
+}
+
+#[test]
+fn jekyll_default_layout_that_does_not_exist_is_missing_from_the_message() {
+    let mut files = jekyll_site_with_defaults();
+    files.retain(|(rel, _)| !rel.starts_with("site/_layouts/email"));
+    let p = project(&files);
+    let c = p.compose("site/_newsletters/autumn.html");
+    assert_eq!(c.missing.len(), 1, "{:?}", c.missing);
+    assert_eq!(c.missing[0].name, "email");
+    assert!(c.is_single_file());
 }
 
 #[test]
@@ -501,6 +614,41 @@ fn rails_mailer_layout_and_partials_per_part() {
         text.text,
         "Welcome\n1 Main St Unsubscribe: <%= @unsubscribe_url %>\n--\n"
     );
+}
+
+#[test]
+fn rails_text_part_takes_the_text_layout_not_the_html_one() {
+    let p = project(&[
+        ("app/views/news_mailer/weekly.html.erb", "<h1>Weekly</h1>"),
+        ("app/views/news_mailer/weekly.text.erb", "WEEKLY"),
+        ("app/views/digest_mailer/daily.text.erb", "DAILY"),
+        (
+            "app/views/layouts/mailer.html.erb",
+            "<html><body><%= yield %><p>1 Main St</p></body></html>",
+        ),
+        (
+            "app/views/layouts/mailer.text.erb",
+            "<%= yield %>\n--\n1 Main St\nUnsubscribe: <%= @unsubscribe_url %>\n",
+        ),
+        (
+            "app/views/layouts/digest_mailer.html.erb",
+            "<html><body><%= yield %></body></html>",
+        ),
+    ]);
+    let text = p.compose("app/views/news_mailer/weekly.text.erb");
+    assert_no_problems(&text);
+    assert_eq!(
+        text.text,
+        "WEEKLY\n--\n1 Main St\nUnsubscribe: <%= @unsubscribe_url %>\n"
+    );
+    let (id, _) = text.locate(at(&text, "Unsubscribe"));
+    assert_eq!(text.path(id), p.path("app/views/layouts/mailer.text.erb"));
+    assert!(p.graph.is_partial(&p.path("app/views/layouts/mailer.text.erb")));
+    // The mailer's own layout has no text format: the text part falls back to mailer.text.erb,
+    // never to an HTML layout.
+    let daily = p.compose("app/views/digest_mailer/daily.text.erb");
+    assert_eq!(daily.files[1], p.path("app/views/layouts/mailer.text.erb"));
+    assert!(!daily.text.contains("<html>"), "{}", daily.text);
 }
 
 #[test]

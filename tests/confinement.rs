@@ -1,5 +1,6 @@
 //! A repository's config cannot read the rest of the machine: every config key that takes a
-//! path (`extends`, `rule-dirs`, `baseline`, `include`, a campaign's template reference), written
+//! path (`extends`, `rule-dirs`, `baseline`, `include`, `template-roots`, a campaign's template
+//! reference, what a template includes, a Jekyll `_config.yml`), written
 //! as an absolute path, with `..`, through a symlink out of the project, or from a symlinked
 //! project root, is refused with an error that names the key and the path, and no output
 //! format shows a byte of the outside file. Paths given on the command line still go anywhere.
@@ -314,4 +315,54 @@ fn paths_on_the_command_line_still_go_anywhere() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("outside the project root"), "{stderr}");
+}
+
+#[test]
+fn template_roots_stay_in_the_project() {
+    let l = layout();
+    config(&l.proj, "template-roots: [/etc]\n");
+    refused(&l.proj, "template-roots", "/etc");
+    symlink(&l.outside, &l.proj.join("shared"));
+    config(&l.proj, "template-roots: [shared]\n");
+    refused(&l.proj, "template-roots", "shared");
+}
+
+#[test]
+fn jekyll_config_and_partials_that_link_out_are_not_read() {
+    let l = layout();
+    config(&l.proj, "profiles: [us]\n");
+    for dir in ["_newsletters", "_includes"] {
+        std::fs::create_dir_all(l.proj.join(dir)).expect("mkdir");
+    }
+    // Read, the outside config would name the letter's layout after the canary, and an info
+    // finding would say the footer may be in it.
+    std::fs::write(
+        l.outside.join("_config.yml"),
+        format!("collections: [newsletters]\ndefaults:\n  - scope: {{ type: newsletters }}\n    values: {{ layout: {CANARY} }}\n"),
+    )
+    .expect("write");
+    symlink(&l.outside.join("_config.yml"), &l.proj.join("_config.yml"));
+    symlink(&l.outside.join("template.html"), &l.proj.join("_includes/footer.html"));
+    std::fs::write(
+        l.proj.join("_newsletters/sale.html"),
+        "---\ntitle: Sale\n---\n<p>Sale</p>{% include footer.html %}\n",
+    )
+    .expect("write");
+    for format in FORMATS {
+        let out = inboxlint(&l.proj)
+            .args(["check", "--format", format, "."])
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stdout.contains(CANARY) && !stderr.contains(CANARY),
+            "leaked in {format}:\n{stdout}\n{stderr}"
+        );
+        assert_ne!(out.status.code(), Some(2), "{format}: {stderr}");
+        if *format == "json" {
+            // The include is reported as not found rather than read through the link.
+            assert!(stdout.contains("template/include-missing"), "{stdout}");
+        }
+    }
 }

@@ -6,8 +6,7 @@
 //!
 //! `projects_measure_*` runs always and prints precision and recall per headline rule and the
 //! class confusion table (issue 10 asks for both); it checks the expectations are well formed,
-//! not that inboxlint meets them. `projects_agree_*` asserts exact agreement and is ignored
-//! until composition, text parts and the message class are wired into the engine.
+//! not that inboxlint meets them. `projects_agree_*` asserts exact agreement.
 
 use assert_cmd::Command;
 use serde::Deserialize;
@@ -444,7 +443,6 @@ fn projects_measure_precision_recall_and_class_confusion() {
 }
 
 #[test]
-#[ignore = "issue 10: still disagrees on Jekyll layouts set by _config.yml defaults and Twig `include ... ignore missing` (see the closing note); the measuring test above prints every disagreement"]
 fn projects_agree_with_their_expectations() {
     let (cmp, head) = measure();
     assert!(cmp.disagreements.is_empty(), "{}", report(&cmp, &head));

@@ -9,12 +9,13 @@ use crate::document::{ClassInfo, Document, FileKind, Include, SourceFormat};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
 use crate::message::graph::IncludeGraph;
+use crate::message::path::normalize;
 use crate::message::resolve::Roots;
 use crate::rules::{Mode, Rule, RuleSet, Scope};
 use crate::workspace::config::{self, Resolved};
 use crate::workspace::confine::ProjectRoot;
 use crate::workspace::{kind, rule_files, walk};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -151,28 +152,45 @@ impl Linter {
     /// The include graph of the templates among `paths` (read from disk, within the size
     /// limit), for the run that lints them. Built once: composition then never rescans.
     pub fn set_include_graph(&self, paths: &[PathBuf]) {
-        let root = self
-            .setup_for(&self.cwd)
-            .ok()
-            .map(|s| s.config.root.clone())
-            .unwrap_or_else(|| self.cwd.clone());
+        // The run's templates may all sit under one config below the working directory
+        // (`inboxlint check site/` with site/.inboxlint.yaml): its template roots then apply.
+        let mut configs: Vec<Option<PathBuf>> = paths.iter().map(|p| self.config_path_for(p)).collect();
+        configs.sort();
+        configs.dedup();
+        let governing = match (configs.as_slice(), paths.first()) {
+            ([Some(_)], Some(first)) => self.absolute(first),
+            _ => self.cwd.clone(),
+        };
+        let setup = self.setup_for(&governing).ok();
+        let (roots, project) = match &setup {
+            Some(s) => (template_roots(&s.config), s.config.project.clone()),
+            None => (Roots::new(self.cwd.clone()), ProjectRoot::of_dir(&self.cwd)),
+        };
         let abs: Vec<PathBuf> = paths.iter().map(|p| self.absolute(p)).collect();
-        let graph = IncludeGraph::build(&abs, Roots::new(root), &read_template);
+        let listed: HashSet<PathBuf> = abs.iter().map(|p| normalize(p)).collect();
+        let read = confined_reader(&project, &listed);
+        let graph = IncludeGraph::build(&abs, roots, &read);
         *self.graph.write().unwrap_or_else(|p| p.into_inner()) = Some(graph);
     }
 
     /// An editor changed (or saved) a template: its directives are read again from `text`.
     pub fn update_template(&self, path: &Path, text: &str) {
         let abs = self.absolute(path);
+        let (roots, project) = match self.setup_for(&abs) {
+            Ok(s) => (template_roots(&s.config), s.config.project.clone()),
+            Err(_) => (Roots::new(self.cwd.clone()), ProjectRoot::of_dir(&self.cwd)),
+        };
+        let none = HashSet::new();
+        let read = confined_reader(&project, &none);
         let mut graph = self.graph.write().unwrap_or_else(|p| p.into_inner());
         match graph.as_mut() {
-            Some(g) => g.update(&abs, text, &read_template),
-            None => *graph = Some(IncludeGraph::build(&[], Roots::new(self.cwd.clone()), &read_template)),
+            Some(g) => g.update(&abs, text, &read),
+            None => *graph = Some(IncludeGraph::build(&[], roots, &read)),
         }
         if let Some(g) = graph.as_mut()
             && !g.contains(&abs)
         {
-            g.update(&abs, text, &read_template);
+            g.update(&abs, text, &read);
         }
     }
 
@@ -266,21 +284,23 @@ impl Linter {
                 .map(|(_, t)| t.clone())
         };
         // The file being linted is read as given (an unsaved buffer, an example's code).
+        let none = HashSet::new();
+        let from_disk = confined_reader(&setup.config.project, &none);
         let read = |p: &Path| -> Option<String> {
             if p == abs {
                 Some(text.to_string())
             } else if files.is_empty() {
-                read_template(p)
+                from_disk(p)
             } else {
                 example_file(p)
             }
         };
-        let root = if files.is_empty() {
-            setup.config.root.clone()
+        let roots = if files.is_empty() {
+            template_roots(&setup.config)
         } else {
-            base.clone()
+            Roots::new(base.clone())
         };
-        let g = IncludeGraph::build(&[abs.to_path_buf()], Roots::new(root), &read);
+        let g = IncludeGraph::build(&[abs.to_path_buf()], roots, &read);
         let role = Role::of(&g, abs, text, doc.kind, doc.format, &setup.knowledge);
         let includes = include_facts(&g, abs, text, &role);
         (role, includes)
@@ -729,6 +749,32 @@ const UNKNOWN_CLASS: &str = "unknown";
 const UNKNOWN_CLASS_NOTE: &str = " (if this is marketing mail; inboxlint could not tell whether it is marketing or transactional: declare it with `<!-- inboxlint: marketing -->` or `<!-- inboxlint: transactional -->`, or a `classes:` glob in .inboxlint.yaml)";
 
 /// A template as composition reads it: text within the size limit a file is linted with.
+/// Where templates live for composition: the config's directory, with its `template-roots`
+/// and `partials` (both checked when the config loaded).
+fn template_roots(config: &Resolved) -> Roots {
+    let roots = Roots::new(config.root.clone()).with_template_roots(config.template_roots.iter().cloned());
+    match roots.clone().with_partials(&config.partials) {
+        Ok(r) => r,
+        Err(_) => roots,
+    }
+}
+
+/// Reads what templates refer to (partials, layouts, a Jekyll `_config.yml`) only when it
+/// resolves inside the project after symlinks, as every path a repository names; the files the
+/// run was given (`listed`) are the user's own and read wherever they are.
+fn confined_reader<'a>(
+    project: &'a ProjectRoot,
+    listed: &'a HashSet<PathBuf>,
+) -> impl Fn(&Path) -> Option<String> + Sync + 'a {
+    move |p: &Path| {
+        if listed.contains(p) || project.admit(p).is_ok() {
+            read_template(p)
+        } else {
+            None
+        }
+    }
+}
+
 fn read_template(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > 10 * 1024 * 1024 {

@@ -150,6 +150,8 @@ pub fn include_facts(graph: &IncludeGraph, abs: &Path, text: &str, role: &Role) 
         // A convention no directive states (the Rails mailer layout) is not a broken include
         // when the layout is absent: the mail is sent without one.
         .filter(|r| !r.span.is_empty())
+        // The template engine skips an optional include whose target is absent, as it should.
+        .filter(|r| !(r.optional && matches!(r.target, Target::Missing { .. })))
         .map(|r| {
             let (status, detail) = match &r.target {
                 Target::File(_) => (IncludeStatus::Found, String::new()),

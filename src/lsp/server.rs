@@ -330,6 +330,8 @@ impl Server<'_> {
     fn reload(&mut self, why: &str) {
         self.log(3, &format!("reloading configs and rules: {why}"));
         self.linter.reload();
+        // `template-roots` and `partials` may have changed: the graph is built again on use.
+        self.graph_built = false;
         self.pending.clear();
         self.pending_since = None;
         let uris = self.docs.uris();

@@ -448,15 +448,17 @@ impl<'g> Composer<'g> {
     /// A whole file's text; a layout without a slot takes the child before `</body>`.
     fn emit_body(&mut self, node: usize, anchor: Option<Span>, scope: &Scope) {
         let len = self.text(node).len();
+        // Front matter is the template's metadata: the engines that read it never render it.
+        let start = self.scan(node).front_matter.map_or(0, |f| f.end.min(len));
         match &scope.slot {
             Some(slot) if !self.scan(node).has_slot() => {
                 let slot = slot.clone();
-                let at = self.scan(node).fallback_slot.min(len);
-                self.emit_range(node, Span::new(0, at), anchor, scope);
+                let at = self.scan(node).fallback_slot.clamp(start, len);
+                self.emit_range(node, Span::new(start, at), anchor, scope);
                 self.emit_piece(&slot);
                 self.emit_range(node, Span::new(at, len), anchor, scope);
             }
-            _ => self.emit_range(node, Span::new(0, len), anchor, scope),
+            _ => self.emit_range(node, Span::new(start, len), anchor, scope),
         }
     }
 
@@ -577,6 +579,8 @@ impl<'g> Composer<'g> {
                     };
                     self.follow(node, d.span, here, t, None, |c| c.emit_file(t, here, &inner));
                 }
+                // Twig renders nothing for an `embed ... ignore missing` whose template is absent.
+                Some(Link::Missing(_)) if d.is_optional() => {}
                 other => {
                     self.unresolved(node, d.span, anchor, name, other);
                     self.copy(node, Span::new(d.span.start, body.start), anchor);

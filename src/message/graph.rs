@@ -2,8 +2,9 @@
 //! (directive scans in parallel), then queried for the role of a file (entry or partial), what
 //! it references, and who includes it. Updated incrementally when the editor changes a file.
 
-use super::directives::{self, DirectiveKind, Language, Scan, Via};
-use super::path::{file_name, normalize, suffix};
+use super::directives::{self, Directive, DirectiveKind, Fill, Language, Scan, Via};
+use super::jekyll;
+use super::path::{ancestors, file_name, normalize, suffix};
 use super::resolve::{self, Candidates, Roots};
 use crate::source::Span;
 use rayon::prelude::*;
@@ -58,6 +59,8 @@ pub struct Reference {
     /// The name as written (the first, when a directive lists several).
     pub name: String,
     pub target: Target,
+    /// A missing target is allowed (`ignore missing`, `@includeIf`): not a broken include.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +125,8 @@ pub struct IncludeGraph {
     /// `content`) is weak: it does not make those pages partials.
     includers: Vec<BTreeMap<usize, bool>>,
     mailers: Mutex<HashMap<PathBuf, MailerLayout>>,
+    /// Jekyll sites by directory: what its `_config.yml` defaults say, None without one.
+    jekyll_sites: Mutex<HashMap<PathBuf, Option<Arc<jekyll::Site>>>>,
 }
 
 /// A file's scan with the links of its directives, its implicit layout and its language.
@@ -151,6 +156,7 @@ impl IncludeGraph {
             index: Index::default(),
             includers: Vec::new(),
             mailers: Mutex::new(HashMap::new()),
+            jekyll_sites: Mutex::new(HashMap::new()),
         };
         for n in nodes {
             g.add_node(n);
@@ -258,7 +264,7 @@ impl IncludeGraph {
                         .iter()
                         .map(|d| d.is_reference().then(|| self.resolve_directive(&n.path, d, Some(read))))
                         .collect();
-                    let implicit = self.rails_layout(&n.path, n.language, &n.scan, Some(read));
+                    let implicit = self.implicit_layout(&n.path, n.language, &n.scan, Some(read));
                     Resolution {
                         node: i,
                         links,
@@ -426,6 +432,69 @@ impl IncludeGraph {
         self.nearest(v.iter().copied(), from)
     }
 
+    /// A layout that no directive of the file names: the Rails mailer layout, or the one
+    /// Jekyll's `_config.yml` defaults give the document.
+    fn implicit_layout(
+        &self,
+        from: &Path,
+        language: Language,
+        scan: &Scan,
+        read: Option<&Reader<'_>>,
+    ) -> Option<(String, Found)> {
+        self.rails_layout(from, language, scan, read)
+            .or_else(|| self.jekyll_layout(from, scan, read))
+    }
+
+    /// The layout `defaults:` in the Jekyll site's `_config.yml` gives a document whose front
+    /// matter names none. Jekyll renders only files with front matter; the others it copies.
+    fn jekyll_layout(&self, from: &Path, scan: &Scan, read: Option<&Reader<'_>>) -> Option<(String, Found)> {
+        if scan.front_matter.is_none() || scan.layout().is_some() {
+            return None;
+        }
+        let (site_dir, site) = self.jekyll_site(from, read)?;
+        let name = site.layout_for(from.strip_prefix(&site_dir).ok()?)??;
+        let d = Directive {
+            span: Span::empty(0),
+            language: Language::Plain,
+            kind: DirectiveKind::Layout {
+                name: Some(name.clone()),
+                fill: Fill::Slot,
+            },
+        };
+        Some((name, self.resolve_directive(from, &d, read)))
+    }
+
+    /// The nearest directory at or above `from`, inside the project, whose `_config.yml` sets
+    /// layout defaults (the site root, where `_layouts/` is).
+    fn jekyll_site(&self, from: &Path, read: Option<&Reader<'_>>) -> Option<(PathBuf, Arc<jekyll::Site>)> {
+        // Outside the project root nothing is read: no levels above it.
+        for dir in ancestors(from, &self.roots.project_root, 0) {
+            let cached = self.jekyll_sites.lock().ok().and_then(|c| c.get(&dir).cloned());
+            let site = match (cached, read) {
+                (Some(site), _) => site,
+                (None, Some(read)) => {
+                    let config = dir.join("_config.yml");
+                    let site = self
+                        .roots
+                        .confines(&config)
+                        .then(|| read(&config))
+                        .flatten()
+                        .and_then(|t| jekyll::parse(&t))
+                        .map(Arc::new);
+                    if let Ok(mut c) = self.jekyll_sites.lock() {
+                        c.insert(dir.clone(), site.clone());
+                    }
+                    site
+                }
+                (None, None) => None,
+            };
+            if let Some(site) = site {
+                return Some((dir, site));
+            }
+        }
+        None
+    }
+
     /// The Rails mailer layout of a view under `app/views/<x>_mailer/`: the mailer's own
     /// `layout 'y'`, else `layouts/<x>_mailer`, else `layouts/mailer` (ApplicationMailer's).
     fn rails_layout(
@@ -511,7 +580,7 @@ impl IncludeGraph {
             .map(|d| d.is_reference().then(|| settle(self.resolve_directive(path, d, None))))
             .collect();
         let implicit = self
-            .rails_layout(path, language, scan, None)
+            .implicit_layout(path, language, scan, None)
             .map(|(n, f)| (n, settle(f)));
         (links, implicit)
     }
@@ -580,6 +649,7 @@ impl IncludeGraph {
                     language: d.language,
                     name: d.names().first().cloned().unwrap_or_default(),
                     target: self.target(l.as_ref()?),
+                    optional: d.is_optional(),
                 })
             })
             .collect();
@@ -590,6 +660,7 @@ impl IncludeGraph {
                 language,
                 name: name.clone(),
                 target: self.target(l),
+                optional: false,
             });
         }
         out

@@ -6,6 +6,7 @@ pub mod class;
 pub mod compose;
 pub mod directives;
 pub mod graph;
+pub mod jekyll;
 pub mod parts;
 pub mod path;
 pub mod resolve;

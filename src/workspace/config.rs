@@ -71,6 +71,12 @@ pub struct ConfigFile {
     pub kinds: BTreeMap<String, String>,
     /// Infer transactional mail from strong signals when no glob or marker says (default true).
     pub infer_class: Option<bool>,
+    /// Directories where includes are looked up (a template loader's search path).
+    #[serde(default)]
+    pub template_roots: Vec<String>,
+    /// Globs of files that are partials even when nothing includes them.
+    #[serde(default)]
+    pub partials: Vec<String>,
 }
 
 /// `classes:`: globs that declare a message class, so nothing has to be inferred.
@@ -105,6 +111,11 @@ pub struct Resolved {
     pub rule_dirs: Vec<PathBuf>,
     pub baseline: Option<PathBuf>,
     pub max_file_size: u64,
+    /// `template-roots`: directories inside the project where includes are looked up.
+    pub template_roots: Vec<PathBuf>,
+    /// `partials`: globs (relative to `root`, bare names at any depth) of files that are
+    /// partials whatever includes them.
+    pub partials: Vec<String>,
     pub address: Option<String>,
     /// `sender-domains:`, lower-case, without a trailing dot.
     pub sender_domains: Vec<String>,
@@ -140,6 +151,8 @@ impl Resolved {
             rule_dirs: Vec::new(),
             baseline: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            template_roots: Vec::new(),
+            partials: Vec::new(),
             address: None,
             sender_domains: Vec::new(),
             kinds: Vec::new(),
@@ -506,6 +519,24 @@ fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolv
     }
     if let Some(s) = &file.max_file_size {
         base.max_file_size = parse_size(s, &shown, &text)?;
+    }
+    for d in &file.template_roots {
+        let p = confined_path(project, &root, "template-roots", d, &shown, &text)?;
+        if !p.is_dir() {
+            return Err(LoadError::at(
+                &shown,
+                &text,
+                locate(&text, "template-roots", d),
+                d.len(),
+                format!("`template-roots` path `{d}` is not a directory (paths are relative to the config file)"),
+            ));
+        }
+        base.template_roots.push(p);
+    }
+    for g in &file.partials {
+        check_inside_glob("partials", g, &shown, &text)?;
+        glob(g, &shown, &text)?;
+        base.partials.push(g.clone());
     }
     if file.address.is_some() {
         base.address = file.address.clone();

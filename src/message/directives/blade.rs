@@ -96,6 +96,7 @@ fn component(name: String, open: Span, close: Span) -> Directive {
             name,
             body: Span::new(open.end, close.start),
             fill: Fill::Slot,
+            optional: false,
         },
     )
 }

@@ -16,6 +16,7 @@ struct Open {
     tag: &'static str,
     name: String,
     span: Span,
+    optional: bool,
 }
 
 pub fn scan(text: &str, flavor: Flavor, out: &mut Vec<Directive>) {
@@ -99,7 +100,7 @@ fn tag(
             if name == "include_relative" {
                 names.iter_mut().for_each(|n| *n = format!("./{n}"));
             }
-            let optional = args.contains("ignore missing");
+            let optional = ignores_missing(args);
             push(out, DirectiveKind::Include { via, names, optional });
         }
         "import" | "from" => {
@@ -142,6 +143,7 @@ fn tag(
                     tag: "embed",
                     name: n,
                     span,
+                    optional: ignores_missing(args),
                 });
             }
         }
@@ -153,6 +155,7 @@ fn tag(
                     tag: "block",
                     name: n.to_string(),
                     span,
+                    optional: false,
                 });
             }
         }
@@ -171,6 +174,7 @@ fn tag(
                     name: open.name,
                     body,
                     fill: Fill::Blocks,
+                    optional: open.optional,
                 }
             } else {
                 DirectiveKind::Block {
@@ -208,6 +212,31 @@ fn names_of(args: &str, flavor: Flavor) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// Whether a tag's arguments say `ignore missing` (Jinja, Nunjucks and Twig): as two words
+/// outside string literals, however they are spaced, so a template named `'ignore missing'`
+/// does not count.
+fn ignores_missing(args: &str) -> bool {
+    let mut words: Vec<&str> = Vec::new();
+    let mut rest = args;
+    while !rest.is_empty() {
+        match rest.find(['\'', '"']) {
+            Some(at) => {
+                words.extend(rest[..at].split_whitespace());
+                words.push("\"\"");
+                rest = match lex::string_literal(&rest[at..]) {
+                    Some((_, used)) => &rest[at + used..],
+                    None => "",
+                };
+            }
+            None => {
+                words.extend(rest.split_whitespace());
+                rest = "";
+            }
+        }
+    }
+    words.windows(2).any(|w| w == ["ignore", "missing"])
 }
 
 /// `{{ content }}`, `{{ content | safe }}`, `{{ content_for_layout }}`.
@@ -267,6 +296,19 @@ mod tests {
         assert!(matches!(&d[4].kind, DirectiveKind::Block { name, .. } if name == "inner"));
         assert!(matches!(&d[5].kind, DirectiveKind::Wrap { via: Via::Embed, name, .. } if name == "card.twig"));
         assert!(matches!(&d[6].kind, DirectiveKind::Block { name, .. } if name == "c"));
+    }
+
+    #[test]
+    fn twig_ignore_missing_on_include_lists_and_embed() {
+        let t = "{% include ['a.twig', 'b.twig'] ignore  missing only %}{% include 'ignore missing' %}\
+                 {% embed 'card.twig' ignore missing with {x: 1} %}{% block c %}C{% endblock %}{% endembed %}\
+                 {% embed 'row.twig' %}{% endembed %}";
+        let d = run(t, Flavor::Jinja);
+        assert!(d[0].is_optional());
+        assert_eq!(d[0].names(), ["a.twig", "b.twig"]);
+        assert!(!d[1].is_optional(), "the words inside a name are not the option");
+        assert!(matches!(&d[2].kind, DirectiveKind::Wrap { name, optional: true, .. } if name == "card.twig"));
+        assert!(matches!(&d[4].kind, DirectiveKind::Wrap { optional: false, .. }));
     }
 
     #[test]

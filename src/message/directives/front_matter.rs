@@ -7,18 +7,20 @@ use crate::source::Span;
 /// Front matter longer than this is not front matter but a document that starts with `---`.
 const MAX_FRONT_MATTER: usize = 64 * 1024;
 
-pub fn scan(text: &str, out: &mut Vec<Directive>) {
+/// Adds the `layout:` directive, if any; returns the span of the front matter block when the
+/// text opens with a terminated one (what makes Jekyll render a file rather than copy it).
+pub fn scan(text: &str, out: &mut Vec<Directive>) -> Option<Span> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[start..];
-    let Some(first) = body.strip_prefix("---") else { return };
+    let first = body.strip_prefix("---")?;
     if !(first.starts_with('\n') || first.starts_with("\r\n")) {
-        return;
+        return None;
     }
     let mut layout: Option<Option<String>> = None;
     let mut offset = start + 3 + (first.len() - first.trim_start_matches(['\r', '\n']).len()).min(2);
     for line in text[offset..].split_inclusive('\n') {
         if offset - start > MAX_FRONT_MATTER {
-            return;
+            return None;
         }
         let content = line.trim_end();
         if content == "---" || content == "..." {
@@ -31,7 +33,7 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
                     kind: DirectiveKind::Layout { name, fill: Fill::Slot },
                 });
             }
-            return;
+            return Some(Span::new(0, end));
         }
         if let Some(value) = content.strip_prefix("layout:") {
             let v = value.trim().trim_matches(['"', '\'']);
@@ -40,6 +42,7 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
         }
         offset += line.len();
     }
+    None
 }
 
 #[cfg(test)]
@@ -50,6 +53,15 @@ mod tests {
         let mut out = Vec::new();
         scan(t, &mut out);
         out
+    }
+
+    #[test]
+    fn front_matter_is_told_apart_from_text() {
+        let mut out = Vec::new();
+        assert_eq!(scan("---\ntitle: x\n---\nbody", &mut out), Some(Span::new(0, 17)));
+        assert_eq!(scan("---\ntitle: x\n", &mut out), None);
+        assert_eq!(scan("<p>---</p>", &mut out), None);
+        assert!(out.is_empty());
     }
 
     #[test]

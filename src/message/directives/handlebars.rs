@@ -108,6 +108,7 @@ pub fn scan(text: &str, out: &mut Vec<Directive>) {
                     name: open.name,
                     body,
                     fill: Fill::Slot,
+                    optional: false,
                 }
             };
             push(out, whole, kind);

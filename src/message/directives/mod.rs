@@ -75,6 +75,8 @@ pub enum DirectiveKind {
         name: String,
         body: Span,
         fill: Fill,
+        /// Renders nothing when the target does not exist (Twig `embed ... ignore missing`).
+        optional: bool,
     },
     /// A named region a child may replace (`{% block %}`, `@section`, `{{#*inline}}`,
     /// `{{define}}`). `in_place`: whether the region renders where it stands when nothing
@@ -113,6 +115,15 @@ impl Directive {
         }
     }
 
+    /// Whether a missing target is allowed: the engine then renders nothing instead of failing
+    /// (`ignore missing`, `@includeIf`).
+    pub fn is_optional(&self) -> bool {
+        matches!(
+            self.kind,
+            DirectiveKind::Include { optional: true, .. } | DirectiveKind::Wrap { optional: true, .. }
+        )
+    }
+
     /// Whether this directive names another template (as opposed to a block or a slot).
     pub fn is_reference(&self) -> bool {
         matches!(
@@ -131,6 +142,9 @@ pub struct Scan {
     /// Where a layout without a slot takes its child's content: the last `</body` or
     /// `</mj-body` outside every directive, else the end of the text.
     pub fallback_slot: usize,
+    /// The front matter block the text opens with: metadata, never part of the message (and
+    /// what makes Jekyll render a file rather than copy it).
+    pub front_matter: Option<Span>,
 }
 
 impl Scan {
@@ -156,7 +170,7 @@ pub fn scan(path: &Path, text: &str) -> Scan {
 /// As [`scan`], with the language already known.
 pub fn scan_as(language: Language, path: &Path, text: &str) -> Scan {
     let mut found = Vec::new();
-    front_matter::scan(text, &mut found);
+    let has_front_matter = front_matter::scan(text, &mut found);
     match language {
         Language::Handlebars => handlebars::scan(text, &mut found),
         Language::Jinja => curly::scan(text, curly::Flavor::Jinja, &mut found),
@@ -169,15 +183,15 @@ pub fn scan_as(language: Language, path: &Path, text: &str) -> Scan {
             // MJML sources are often also Handlebars, Liquid or Jinja templates.
             let inner = language::sniff(path, text);
             if inner != Language::Plain && inner != Language::Mjml {
-                return finish(scan_as(inner, path, text).directives, found, text);
+                return finish(scan_as(inner, path, text).directives, found, text, has_front_matter);
             }
         }
         Language::Plain => {}
     }
-    finish(Vec::new(), found, text)
+    finish(Vec::new(), found, text, has_front_matter)
 }
 
-fn finish(mut a: Vec<Directive>, b: Vec<Directive>, text: &str) -> Scan {
+fn finish(mut a: Vec<Directive>, b: Vec<Directive>, text: &str, front_matter: Option<Span>) -> Scan {
     a.extend(b);
     a.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));
     let directives = drop_straddlers(a);
@@ -185,6 +199,7 @@ fn finish(mut a: Vec<Directive>, b: Vec<Directive>, text: &str) -> Scan {
     Scan {
         directives,
         fallback_slot,
+        front_matter,
     }
 }
 
