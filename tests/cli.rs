@@ -307,3 +307,47 @@ fn pii_in_url_tells_the_senders_hosts_from_third_parties() {
     assert_eq!(level("mailto:"), None, "{found:#?}");
     assert_eq!(found.len(), 4, "{found:#?}");
 }
+
+/// canspam/deceptive-subject judges a campaign's subject by the class of the template it names,
+/// and a template's `<title>` by its own message's class.
+#[test]
+fn deceptive_subject_compares_the_subject_with_the_message_class() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| std::fs::write(tmp.path().join(name), text).expect("write");
+    write(
+        ".inboxlint.yaml",
+        "rules: {canspam/deceptive-subject: warning, canspam: off, casl: off, gdpr: off, deliverability: off, privacy: off, security: off, template: off}\n",
+    );
+    write(
+        "sale.html",
+        "<html><body><h1>Spring sale</h1><p>30% off everything. Shop now with code SPRING.</p></body></html>",
+    );
+    write(
+        "shipped.html",
+        "<!-- inboxlint: transactional --><html><head><title>Your order has shipped</title></head><body><p>Order #1234 is on its way.</p></body></html>",
+    );
+    write(
+        "promo.html",
+        "<html><head><title>Your account: new arrivals</title></head><body><p>New arrivals: 20% off. Shop now!</p></body></html>",
+    );
+    write(
+        "sale-campaign.yaml",
+        "subject: \"Your order is waiting\"\ntemplate: sale.html\n",
+    );
+    write(
+        "shipped-campaign.yaml",
+        "subject: \"RE: your order #1234\"\ntemplate: shipped.html\n",
+    );
+    let (v, _) = json(tmp.path(), &["."]);
+    let hits = |path: &str| {
+        rules_in(&v, path)
+            .iter()
+            .filter(|r| *r == "canspam/deceptive-subject")
+            .count()
+    };
+    assert_eq!(hits("sale-campaign.yaml"), 1, "{v:#}");
+    assert_eq!(hits("promo.html"), 1, "{v:#}");
+    assert_eq!(hits("shipped-campaign.yaml"), 0, "{v:#}");
+    assert_eq!(hits("shipped.html"), 0, "{v:#}");
+    assert_eq!(hits("sale.html"), 0, "{v:#}");
+}

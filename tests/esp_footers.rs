@@ -43,6 +43,7 @@ const FOOTERS: &[(&str, &str)] = &[
         "campaignmonitor",
         "<p>@ADDRESS@</p><unsubscribe>Unsubscribe</unsubscribe>",
     ),
+    ("cleverreach", "<p>@ADDRESS@</p><a href=\"{UNSUBSCRIBE}\">Abmelden</a>"),
     (
         "customerio",
         "<p>@ADDRESS@</p><a href=\"{% unsubscribe_url %}\">Unsubscribe</a><p>{% unsubscribe %}</p>",
@@ -111,7 +112,7 @@ const FOOTERS: &[(&str, &str)] = &[
         "moosend",
         "<p>@ADDRESS@</p><a href=\"#unsubscribeLink#\">Unsubscribe</a>",
     ),
-    ("pardot", "<p>@ADDRESS@</p><a href=\"{{Unsubscribe}}\">Unsubscribe</a>"),
+    ("pardot", "<p>@ADDRESS@</p><a href=\"%%unsubscribe%%\">Unsubscribe</a>"),
     (
         "phplist",
         "<p>@ADDRESS@</p><p>[UNSUBSCRIBE]</p><a href=\"[PREFERENCESURL]\">Preferences</a>",
@@ -122,7 +123,7 @@ const FOOTERS: &[(&str, &str)] = &[
     ),
     (
         "resend",
-        "<p>@ADDRESS@</p><a href=\"{{{RESEND_UNSUBSCRIBE_URL}}}\">Unsubscribe</a>",
+        "<p>Hi {{{FIRST_NAME|there}}}</p><p>@ADDRESS@</p><a href=\"{{{RESEND_UNSUBSCRIBE_URL}}}\">Unsubscribe</a>",
     ),
     (
         "sendgrid",
@@ -242,4 +243,43 @@ fn a_tag_shared_by_esps_takes_the_configured_esps_role() {
     assert_eq!(rules("drip"), Vec::<&str>::new());
     assert_eq!(rules("shopify"), Vec::<&str>::new());
     assert_eq!(rules("hubspot"), vec!["canspam/preference-only-optout"]);
+}
+
+/// What the newly verified ESPs do about a template without an unsubscribe link, from their
+/// pages: the finding stays, at info, and says so.
+#[test]
+fn esps_that_add_or_require_the_link_say_so_in_the_finding() {
+    let no_link = page("<p>@ADDRESS@</p>");
+    for (esp, says) in [
+        ("omnisend", "Omnisend adds its unsubscribe link"),
+        ("beehiiv", "beehiiv puts a preferences-and-unsubscribe link"),
+        ("phplist", "phpList appends the campaign footer"),
+        ("bento", "Bento refuses to send"),
+        ("mailerlite", "MailerLite refuses"),
+        ("zoho", "Zoho Campaigns will not continue"),
+        ("shopify", "Shopify Email refuses"),
+        ("drip", "Drip refuses"),
+        ("pardot", "Account Engagement refuses"),
+        ("getresponse", "GetResponse adds a footer"),
+    ] {
+        let found = lint(esp, &no_link);
+        let d = found
+            .iter()
+            .find(|d| d.rule == "canspam/unsubscribe-missing")
+            .unwrap_or_else(|| panic!("{esp}: unsubscribe-missing not reported"));
+        assert_eq!(d.severity, inboxlint::report::Severity::Info, "{esp}");
+        assert!(d.message.contains(says), "{esp}: {}", d.message);
+    }
+}
+
+/// Account Engagement's email preference page offers "unsubscribe from all emails" (Pardot's
+/// knowledge base), so `%%email_preference_center%%` alone is an opt-out there.
+#[test]
+fn pardot_preference_centre_opts_out_of_all() {
+    let found = lint(
+        "pardot",
+        &page("<p>@ADDRESS@</p><a href=\"%%email_preference_center%%\">Email preferences</a>"),
+    );
+    let rules: Vec<&str> = found.iter().map(|d| d.rule.as_str()).collect();
+    assert!(rules.is_empty(), "{rules:?}");
 }

@@ -524,10 +524,27 @@ impl Linter {
                 read_related(&self.reader, &base, &ProjectRoot::of_dir(&base), reference, files)
             }
         };
+        // The class of a template a campaign config names, decided as when it is linted itself
+        // (its glob, its marker, else inferred), without composing its includes.
+        let related_class = |reference: &str| {
+            let text = read_related(reference).ok()?;
+            let path = base.join(reference);
+            let (kind, format) = kind::classify(&path)?;
+            let mut doc = facts::build(&text, kind, format, &setup.knowledge);
+            facts::apply_configured_esp(&mut doc, &setup.config.esp, &setup.knowledge);
+            let project_path = project_path(&setup.config.relative(&path));
+            let inference = setup.config.infer_class.then(|| facts::Inference {
+                path: &project_path,
+                esp: &setup.config.esp,
+                knowledge: &setup.knowledge,
+            });
+            Some(facts::classify(&doc, &text, setup.config.class_glob(&path), inference).class)
+        };
         let evaluator = Evaluator::new(&doc, text, &setup.knowledge, setup.config.address.as_deref())
             .with_esp(&setup.config.esp)
             .with_sender_domains(&setup.config.sender_domains)
             .with_related(&read_related)
+            .with_related_class(&related_class)
             .with_setting_patterns(&setup.rules);
         let message = match &role {
             Role::Entry(view) => Some(

@@ -16,6 +16,14 @@ struct ClassFile {
     merge_fields: FieldsDef,
     esp: Vec<EspDef>,
     promotion: PromotionDef,
+    subject_claims: SubjectClaimsDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubjectClaimsDef {
+    prefixes: Vec<String>,
+    phrases: BTreeMap<String, Vec<String>>,
 }
 
 /// Where the net score (transactional minus marketing weight) decides a class.
@@ -174,6 +182,31 @@ pub struct Promotion {
     pub line_item: LazyRegex,
 }
 
+/// Subject wording that claims a transaction or a conversation (`Your order`, `RE:`).
+#[derive(Debug)]
+pub struct SubjectClaims {
+    /// `RE:`, `AW:`... at the start; group 1 is the marker with its colon.
+    pub prefix: LazyRegex,
+    /// Phrases as whole words; group 1 is the phrase.
+    pub phrase: LazyRegex,
+}
+
+impl SubjectClaims {
+    /// The byte range of the first claim in `subject`: its reply/forward marker, else a phrase.
+    pub fn find(&self, subject: &str) -> Option<std::ops::Range<usize>> {
+        self.reply_marker(subject).or_else(|| {
+            let caps = self.phrase.try_get().ok()?.captures(subject)?;
+            caps.get(1).map(|m| m.range())
+        })
+    }
+
+    /// The byte range of a reply or forward marker (`RE:`) at the start of `subject`.
+    pub fn reply_marker(&self, subject: &str) -> Option<std::ops::Range<usize>> {
+        let caps = self.prefix.try_get().ok()?.captures(subject)?;
+        caps.get(1).map(|m| m.range())
+    }
+}
+
 #[derive(Debug)]
 pub struct ClassLexicon {
     pub decision: Thresholds,
@@ -182,6 +215,7 @@ pub struct ClassLexicon {
     pub fields: Fields,
     pub esp: Vec<EspSignal>,
     pub promotion: Promotion,
+    pub subject_claims: SubjectClaims,
 }
 
 /// Phrases matched as whole words; group 1 is the phrase. `\W` rather than `\b` keeps the
@@ -286,6 +320,11 @@ impl ClassLexicon {
                 line_items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("|")
             )),
         };
+        let claims = file.subject_claims;
+        let subject_claims = SubjectClaims {
+            prefix: LazyRegex::new(format!("(?i)^\\s*((?:{})\\s*:)", claims.prefixes.join("|"))),
+            phrase: phrase_regex(claims.phrases.values().flatten()),
+        };
         Ok(ClassLexicon {
             decision: file.decision,
             purpose,
@@ -293,6 +332,7 @@ impl ClassLexicon {
             fields,
             esp,
             promotion,
+            subject_claims,
         })
     }
 
@@ -302,6 +342,7 @@ impl ClassLexicon {
         out.extend(self.fields.kinds.iter().map(|k| &k.regex));
         out.extend(self.esp.iter().map(|e| &e.regex));
         out.extend([&self.promotion.strong, &self.promotion.weak, &self.promotion.line_item]);
+        out.extend([&self.subject_claims.prefix, &self.subject_claims.phrase]);
         out
     }
 }
@@ -367,5 +408,26 @@ mod tests {
             assert!(re.is_match(t), "{t}");
         }
         assert!(!re.is_match("use this discount now"));
+    }
+}
+
+#[cfg(test)]
+mod subject_claim_tests {
+    #[test]
+    fn claims_by_language_and_reply_markers() {
+        let k = crate::knowledge::Knowledge::builtin().expect("knowledge");
+        let claims = &k.class.subject_claims;
+        let found = |s: &str| claims.find(s).map(|r| s[r].to_string());
+        assert_eq!(found("RE: a quick question"), Some("RE:".into()));
+        assert_eq!(found("  Fwd : deals"), Some("Fwd :".into()));
+        assert_eq!(found("Your order #1234 has shipped"), Some("Your order".into()));
+        assert_eq!(found("Ihre Bestellung bei Acme"), Some("Ihre Bestellung".into()));
+        assert_eq!(found("Votre commande est prête"), Some("Votre commande".into()));
+        assert_eq!(found("Tu pedido ha sido enviado"), Some("Tu pedido".into()));
+        assert_eq!(found("Spring sale: 50% off"), None);
+        // Whole words: "are:" is not a reply marker, "preorder" not an order.
+        assert_eq!(found("Share: our spring picks"), None);
+        assert_eq!(found("Preorders open today"), None);
+        assert_eq!(claims.reply_marker("Your order"), None);
     }
 }

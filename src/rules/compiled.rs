@@ -73,6 +73,9 @@ pub enum TextDetector {
     PostalAddress,
     PlaceholderAddress,
     ConfiguredAddress,
+    /// A transaction or reply claim (rules/lexicon/class.yaml `subject-claims`) in the `<title>`
+    /// of a message whose class is marketing.
+    TitleClaim,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +94,33 @@ pub enum ValueDetector {
     MalformedListUnsubscribe,
     UnusedInTemplate,
     MissingTemplate,
+    /// The value claims a transaction or a conversation (`subject-claims` in class.yaml).
+    SubjectClaim,
+    /// The value starts with a reply or forward marker (`RE:`).
+    ReplyPrefix,
+}
+
+/// The class of the template a campaign config names (`template-class:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateClass {
+    Marketing,
+    Transactional,
+    /// Named, but unreadable or of undecided class.
+    Unknown,
+    /// The config names no template.
+    None,
+}
+
+impl TemplateClass {
+    pub fn parse(s: &str) -> Option<TemplateClass> {
+        match s {
+            "marketing" => Some(TemplateClass::Marketing),
+            "transactional" => Some(TemplateClass::Transactional),
+            "unknown" => Some(TemplateClass::Unknown),
+            "none" => Some(TemplateClass::None),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -110,6 +140,7 @@ pub struct SettingM {
     pub tag_pii: Option<Set<String>>,
     pub tag_sensitive: Option<bool>,
     pub tag_role: Option<Set<Role>>,
+    pub template_class: Option<Vec<TemplateClass>>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -236,10 +236,11 @@ impl Ctx<'_> {
                     Some("postal-address") => Some(TextDetector::PostalAddress),
                     Some("placeholder-address") => Some(TextDetector::PlaceholderAddress),
                     Some("configured-address") => Some(TextDetector::ConfiguredAddress),
+                    Some("title-claim") => Some(TextDetector::TitleClaim),
                     Some(other) => {
                         return Err(self.err(
                             other,
-                            format!("unknown text detector `{other}` (expected postal-address, placeholder-address or configured-address)"),
+                            format!("unknown text detector `{other}` (expected postal-address, placeholder-address, configured-address or title-claim)"),
                         ));
                     }
                 };
@@ -265,12 +266,14 @@ impl Ctx<'_> {
                     Some("malformed-list-unsubscribe") => Some(ValueDetector::MalformedListUnsubscribe),
                     Some("unused-in-template") => Some(ValueDetector::UnusedInTemplate),
                     Some("missing-template") => Some(ValueDetector::MissingTemplate),
+                    Some("subject-claim") => Some(ValueDetector::SubjectClaim),
+                    Some("reply-prefix") => Some(ValueDetector::ReplyPrefix),
                     Some(other) => {
                         return Err(self.err(
                             other,
                             format!(
                                 "unknown value detector `{other}` (expected secret, credential, placeholder-address, \
-                                 malformed-list-unsubscribe, unused-in-template or missing-template)"
+                                 malformed-list-unsubscribe, unused-in-template, missing-template, subject-claim or reply-prefix)"
                             ),
                         ));
                     }
@@ -295,6 +298,23 @@ impl Ctx<'_> {
                     tag_pii: self.name_set(&s.tag_pii)?,
                     tag_sensitive: s.tag_sensitive,
                     tag_role: self.set(&s.tag_role, |r| r),
+                    template_class: s
+                        .template_class
+                        .as_ref()
+                        .map(|c| {
+                            c.to_vec()
+                                .iter()
+                                .map(|name| {
+                                    TemplateClass::parse(name).ok_or_else(|| {
+                                        self.err(
+                                            name,
+                                            format!("unknown template class `{name}` (expected marketing, transactional, unknown or none)"),
+                                        )
+                                    })
+                                })
+                                .collect::<Result<Vec<_>, _>>()
+                        })
+                        .transpose()?,
                 })
             }
             MatcherDef::Field(f) => Matcher::Field(FieldM {

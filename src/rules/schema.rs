@@ -277,6 +277,9 @@ pub struct SettingDef {
     pub tag_sensitive: Option<bool>,
     /// The value contains a merge tag with this registry role (`List-Unsubscribe: <%%profile_center_url%%>`).
     pub tag_role: Option<AnyOr<Role>>,
+    /// The class of the template the config names: `marketing`, `transactional`, `unknown`
+    /// (named but unreadable or undecided), `none` (no template named).
+    pub template_class: Option<OneOrMany<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -18,7 +18,7 @@ pub use settings::is_local_url;
 
 use super::related::TemplateUse;
 use crate::diagnostic::Severity;
-use crate::document::Document;
+use crate::document::{Document, MessageClass};
 use crate::knowledge::Knowledge;
 use crate::rules::RuleSet;
 use crate::rules::compiled::Matcher;
@@ -55,6 +55,10 @@ pub struct Match {
 /// written, relative to the document. `Err` says why it could not be read.
 pub type Related<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
+/// The message class of a file a document refers to (a campaign config's template), by the
+/// path as written; `None` when it cannot be read.
+pub type RelatedClass<'a> = &'a dyn Fn(&str) -> Option<MessageClass>;
+
 pub struct Evaluator<'a> {
     pub doc: &'a Document,
     pub source: &'a str,
@@ -66,6 +70,7 @@ pub struct Evaluator<'a> {
     /// The sender's own domains from config `sender-domains:`.
     pub sender_domains: &'a [String],
     related: Option<Related<'a>>,
+    related_class: Option<RelatedClass<'a>>,
     /// The rule set's setting path/key patterns, matched once per setting; without it each
     /// matcher runs its own regexes.
     setting_patterns: Option<&'a RuleSet>,
@@ -85,6 +90,7 @@ impl<'a> Evaluator<'a> {
             esp: &[],
             sender_domains: &[],
             related: None,
+            related_class: None,
             setting_patterns: None,
             setting_hits: OnceCell::new(),
             visible_text: OnceCell::new(),
@@ -114,6 +120,12 @@ impl<'a> Evaluator<'a> {
     /// How to read files the document refers to; without it cross-file detectors match nothing.
     pub fn with_related(mut self, related: Related<'a>) -> Self {
         self.related = Some(related);
+        self
+    }
+
+    /// How to class a file the document refers to; without it its class is `unknown`.
+    pub fn with_related_class(mut self, class_of: RelatedClass<'a>) -> Self {
+        self.related_class = Some(class_of);
         self
     }
 

@@ -5,12 +5,12 @@
 //! set are matched once per setting (rules/setting_patterns.rs).
 
 use super::{Evaluator, Fact, Match};
-use crate::document::{Setting, Value};
+use crate::document::{MessageClass, Setting, Value};
 use crate::engine::related::{self, TemplateUse};
 use crate::knowledge::address;
 use crate::knowledge::dialects::tag_name;
 use crate::lazy_regex::LazyRegex;
-use crate::rules::compiled::{Set, SettingM, ValueDetector};
+use crate::rules::compiled::{Set, SettingM, TemplateClass, ValueDetector};
 use crate::rules::setting_patterns::{SettingHits, SettingPatterns};
 
 /// Whether a URL's host is this machine or a single-label name (a container or service name).
@@ -95,6 +95,22 @@ impl Evaluator<'_> {
             .as_ref()
     }
 
+    /// The class of the template the config names, and the reference as written.
+    fn template_class(&self) -> (TemplateClass, String) {
+        let Some(used) = self.template_use() else {
+            return (TemplateClass::None, String::new());
+        };
+        let class = match (&used.used, self.related_class) {
+            (Ok(_), Some(class_of)) => match class_of(&used.reference) {
+                Some(MessageClass::Marketing) => TemplateClass::Marketing,
+                Some(MessageClass::Transactional) => TemplateClass::Transactional,
+                _ => TemplateClass::Unknown,
+            },
+            _ => TemplateClass::Unknown,
+        };
+        (class, used.reference.clone())
+    }
+
     pub(super) fn settings(&self, m: &SettingM) -> Vec<Match> {
         let mut out = Vec::new();
         for (i, s) in self.doc.settings.iter().enumerate() {
@@ -163,6 +179,13 @@ impl Evaluator<'_> {
                 ("value", text.clone().unwrap_or_default()),
                 ("path", s.path.clone()),
             ];
+            if let Some(want) = &m.template_class {
+                let (class, template) = self.template_class();
+                if !want.contains(&class) {
+                    continue;
+                }
+                captures.push(("template", template));
+            }
             if let Some(detector) = m.detector {
                 match self.value_detector(detector, i, s, text.as_deref()) {
                     Some(extra) => captures.extend(extra),
@@ -272,6 +295,16 @@ impl Evaluator<'_> {
                     return None;
                 }
                 Some(vec![("name", name.to_string()), ("template", used.reference.clone())])
+            }
+            ValueDetector::SubjectClaim => {
+                let t = literal_text()?;
+                let found = self.knowledge.class.subject_claims.find(t)?;
+                Some(vec![("claim", t.get(found)?.trim().to_string())])
+            }
+            ValueDetector::ReplyPrefix => {
+                let t = literal_text()?;
+                let found = self.knowledge.class.subject_claims.reply_marker(t)?;
+                Some(vec![("claim", t.get(found)?.trim().to_string())])
             }
             ValueDetector::MissingTemplate => {
                 let used = self.template_use()?;

@@ -3,7 +3,7 @@
 //! `TextDef` (rules/schema.rs), compiled in rules/load.rs to `TextM` (rules/compiled.rs).
 
 use super::{Evaluator, Fact, Match};
-use crate::document::TextRun;
+use crate::document::{Document, MessageClass, TextRun};
 use crate::knowledge::address;
 use crate::rules::compiled::{TextDetector, TextM};
 use crate::source::Span;
@@ -84,7 +84,20 @@ impl Evaluator<'_> {
                     ranges.extend(find_configured_address(&joined.text, addr));
                 }
             }
-            None => {}
+            // The title is the subject line a template sets; a claim there misleads only about
+            // a marketing message.
+            Some(TextDetector::TitleClaim) if self.doc.meta.class.class == MessageClass::Marketing => {
+                let claims = &self.knowledge.class.subject_claims;
+                for &(at, run) in &joined.starts {
+                    let Some(r) = self.doc.text.get(run) else { continue };
+                    if in_title(self.doc, r.span.start)
+                        && let Some(found) = claims.find(&r.text)
+                    {
+                        ranges.push((at + found.start, at + found.end));
+                    }
+                }
+            }
+            Some(TextDetector::TitleClaim) | None => {}
         }
         if let Some(re) = &t.regex {
             if t.detector.is_some() {
@@ -142,6 +155,22 @@ fn find_configured_address(text: &str, address: &str) -> Option<(usize, usize)> 
         from = start + first.len();
     }
     None
+}
+
+/// Whether the text at `offset` sits in the `<title>` (or MJML `<mj-title>`).
+fn in_title(doc: &Document, offset: usize) -> bool {
+    let i = doc.elements.partition_point(|e| e.span.start < offset);
+    let mut cur = i.checked_sub(1);
+    for _ in 0..4 {
+        let Some(el) = cur.and_then(|c| doc.elements.get(c)) else {
+            return false;
+        };
+        if el.name == "title" || el.name == "mj-title" {
+            return true;
+        }
+        cur = el.parent;
+    }
+    false
 }
 
 #[cfg(test)]
