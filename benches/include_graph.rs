@@ -16,8 +16,7 @@ const LAYOUT: &str = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><titl
 <body style=\"margin:0\">{{> header}}\n<table role=\"presentation\" width=\"600\" align=\"center\">\n\
 <tr><td style=\"padding:24px\">{{> @partial-block}}</td></tr>\n</table>\n{{> footer}}\n</body></html>\n";
 
-const HEADER: &str =
-    "<table width=\"600\"><tr><td><img src=\"https://cdn.acme.example/logo.png\" alt=\"Acme\" width=\"120\"></td></tr></table>\n";
+const HEADER: &str = "<table width=\"600\"><tr><td><img src=\"https://cdn.acme.example/logo.png\" alt=\"Acme\" width=\"120\"></td></tr></table>\n";
 
 const FOOTER: &str = "<p style=\"font-size:12px;color:#777\">Acme Outdoor Co., 1200 Harbor Blvd, Oakland, CA 94607<br>\n\
 <a href=\"{{ unsubscribe_url }}\">Unsubscribe</a> · <a href=\"{{ preferences_url }}\">Preferences</a></p>\n";
@@ -57,7 +56,10 @@ fn project(dir: &Path, n: usize) -> Vec<PathBuf> {
         write("emails/partials/card.hbs", CARD),
     ];
     for i in 0..n {
-        paths.push(write(&format!("emails/campaigns/{:02}/sale-{i}.hbs", i % 50), &entry(i)));
+        paths.push(write(
+            &format!("emails/campaigns/{:02}/sale-{i}.hbs", i % 50),
+            &entry(i),
+        ));
     }
     paths
 }
