@@ -78,6 +78,8 @@ pub struct Evaluator<'a> {
     visible_text: OnceCell<Joined>,
     all_text: OnceCell<Joined>,
     template: OnceCell<Option<TemplateUse>>,
+    /// The class of that template, decided once (it is parsed to be classed).
+    template_class: OnceCell<(crate::rules::compiled::TemplateClass, String)>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -96,6 +98,7 @@ impl<'a> Evaluator<'a> {
             visible_text: OnceCell::new(),
             all_text: OnceCell::new(),
             template: OnceCell::new(),
+            template_class: OnceCell::new(),
         }
     }
 

@@ -96,19 +96,21 @@ impl Evaluator<'_> {
     }
 
     /// The class of the template the config names, and the reference as written.
-    fn template_class(&self) -> (TemplateClass, String) {
-        let Some(used) = self.template_use() else {
-            return (TemplateClass::None, String::new());
-        };
-        let class = match (&used.used, self.related_class) {
-            (Ok(_), Some(class_of)) => match class_of(&used.reference) {
-                Some(MessageClass::Marketing) => TemplateClass::Marketing,
-                Some(MessageClass::Transactional) => TemplateClass::Transactional,
+    fn template_class(&self) -> &(TemplateClass, String) {
+        self.template_class.get_or_init(|| {
+            let Some(used) = self.template_use() else {
+                return (TemplateClass::None, String::new());
+            };
+            let class = match (&used.used, self.related_class) {
+                (Ok(_), Some(class_of)) => match class_of(&used.reference) {
+                    Some(MessageClass::Marketing) => TemplateClass::Marketing,
+                    Some(MessageClass::Transactional) => TemplateClass::Transactional,
+                    _ => TemplateClass::Unknown,
+                },
                 _ => TemplateClass::Unknown,
-            },
-            _ => TemplateClass::Unknown,
-        };
-        (class, used.reference.clone())
+            };
+            (class, used.reference.clone())
+        })
     }
 
     pub(super) fn settings(&self, m: &SettingM) -> Vec<Match> {
@@ -181,10 +183,10 @@ impl Evaluator<'_> {
             ];
             if let Some(want) = &m.template_class {
                 let (class, template) = self.template_class();
-                if !want.contains(&class) {
+                if !want.contains(class) {
                     continue;
                 }
-                captures.push(("template", template));
+                captures.push(("template", template.clone()));
             }
             if let Some(detector) = m.detector {
                 match self.value_detector(detector, i, s, text.as_deref()) {
