@@ -748,7 +748,6 @@ fn read_related(
 const UNKNOWN_CLASS: &str = "unknown";
 const UNKNOWN_CLASS_NOTE: &str = " (if this is marketing mail; inboxlint could not tell whether it is marketing or transactional: declare it with `<!-- inboxlint: marketing -->` or `<!-- inboxlint: transactional -->`, or a `classes:` glob in .inboxlint.yaml)";
 
-/// A template as composition reads it: text within the size limit a file is linted with.
 /// Where templates live for composition: the config's directory, with its `template-roots`
 /// and `partials` (both checked when the config loaded).
 fn template_roots(config: &Resolved) -> Roots {
@@ -775,6 +774,7 @@ fn confined_reader<'a>(
     }
 }
 
+/// A template as composition reads it: text within the size limit a file is linted with.
 fn read_template(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > 10 * 1024 * 1024 {
