@@ -13,6 +13,19 @@ use std::collections::HashMap;
 #[serde(deny_unknown_fields)]
 struct SyntaxFile {
     syntaxes: Vec<SyntaxDef>,
+    #[serde(default)]
+    languages: Vec<TemplateLanguage>,
+}
+
+/// A template language whose composition (includes, layouts, partials) inboxlint follows, with
+/// the documentation page its lookup rules were written from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateLanguage {
+    pub name: String,
+    /// The directives that compose a message in it (`{{> partial}}`, `{% extends %}`).
+    pub composes: String,
+    pub docs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,6 +195,8 @@ pub struct Registry {
     /// All syntaxes, scanned as one leftmost-first alternation in file order.
     scanner: TagScanner,
     pub dialects: Vec<Dialect>,
+    /// Template languages whose composition is followed, for the docs.
+    pub languages: Vec<TemplateLanguage>,
     tokens: HashMap<(&'static str, String), Vec<TokenInfo>>,
     names: Vec<NamePattern>,
 }
@@ -233,6 +248,7 @@ impl Registry {
             syntaxes,
             scanner,
             dialects: Vec::new(),
+            languages: file.languages.clone(),
             tokens: HashMap::new(),
             names: Vec::new(),
         };

@@ -152,6 +152,25 @@ pub fn esp_markdown(registry: &crate::knowledge::dialects::Registry) -> String {
             d.tokens
         );
     }
+    if !registry.languages.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} template languages whose composition inboxlint follows (an entry template with its \
+             layout and partials is one message; see README \"Messages, not files\"), each looked up \
+             with the rules of the page it was written from:\n",
+            registry.languages.len()
+        );
+        let _ = writeln!(out, "| language | composes with | documented at |\n|---|---|---|");
+        for l in &registry.languages {
+            let docs = l.docs.iter().map(|r| format!("<{r}>")).collect::<Vec<_>>().join(" ");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {docs} |",
+                l.name.replace('|', "\\|"),
+                l.composes.replace('|', "\\|")
+            );
+        }
+    }
     out
 }
 
