@@ -58,7 +58,10 @@ const FOOTERS: &[(&str, &str)] = &[
         "generic",
         "<p>{{ company_address }}</p><a href=\"{{ unsubscribe_href }}\">Unsubscribe</a>",
     ),
-    ("getresponse", "<p>@ADDRESS@</p><a href=\"[[remove]]\">Unsubscribe</a>"),
+    (
+        "getresponse",
+        "<p>Hi {{CONTACT \"subscriber_first_name\" \"there\"}}</p><p>@ADDRESS@</p><a href=\"{{LINK`unsubscribe`}}\">Unsubscribe</a>",
+    ),
     (
         "hubspot",
         "<p>{{ site_settings.company_name }}, {{ site_settings.company_street_address_1 }}, {{ site_settings.company_city }}</p><a href=\"{{ unsubscribe_link_all }}\">Unsubscribe</a>",
