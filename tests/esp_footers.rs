@@ -286,3 +286,29 @@ fn pardot_preference_centre_opts_out_of_all() {
     let rules: Vec<&str> = found.iter().map(|d| d.rule.as_str()).collect();
     assert!(rules.is_empty(), "{rules:?}");
 }
+
+/// GetResponse's Dynamic Content link takes its token in double quotes or, inside an HTML
+/// attribute, back-ticks; either way the token (not the `LINK` function) says what it opens.
+#[test]
+fn getresponse_dynamic_content_link_is_read_by_its_token() {
+    let unsubscribe_missing = |link: &str| {
+        lint(
+            "getresponse",
+            &page(&format!("<p>@ADDRESS@</p><a href=\"{link}\">Click here</a>")),
+        )
+        .iter()
+        .any(|d| d.rule == "canspam/unsubscribe-missing")
+    };
+    assert!(!unsubscribe_missing("{{LINK \"unsubscribe\"}}"));
+    assert!(!unsubscribe_missing("{{LINK`unsubscribe`}}"));
+    assert!(unsubscribe_missing("{{LINK \"view\"}}"));
+    // The change-details page is a preference link, not an opt-out.
+    let found = lint(
+        "getresponse",
+        &page("<p>@ADDRESS@</p><a href=\"{{LINK `change_details`}}\">Your details</a>"),
+    );
+    assert!(
+        found.iter().any(|d| d.rule == "canspam/preference-only-optout"),
+        "{found:?}"
+    );
+}
