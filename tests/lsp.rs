@@ -809,3 +809,50 @@ fn editing_a_partial_relints_the_open_entries_that_include_it() {
     );
     assert_eq!(c.shutdown_and_exit(), 0);
 }
+
+#[test]
+fn template_roots_and_partials_from_the_config_shape_messages_in_the_editor() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical tempdir");
+    for d in ["emails/blocks", "shared/mail"] {
+        std::fs::create_dir_all(root.join(d)).expect("mkdir");
+    }
+    let config = root.join(".inboxlint.yaml");
+    let with_roots = "template-roots: [shared/mail]\npartials: [\"blocks/\"]\n";
+    std::fs::write(&config, with_roots).expect("config");
+    let entry = root.join("emails/sale.j2");
+    let entry_text = "<html><body>\n<h1>Spring sale: 20% off</h1>\n{% include 'footer.html' %}\n</body></html>\n";
+    std::fs::write(&entry, entry_text).expect("write entry");
+    // The loader's footer, and a stale copy beside the entry that the loader never sees.
+    std::fs::write(
+        root.join("shared/mail/footer.html"),
+        "<p>Acme Inc., 2261 Market Street #4109, San Francisco, CA 94114</p>\n<p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>\n",
+    )
+    .expect("write footer");
+    std::fs::write(root.join("emails/footer.html"), "<p>Thanks for reading</p>\n").expect("write stale footer");
+    let block = root.join("emails/blocks/promo.html");
+    let block_text = "<table><tr><td><a href=\"https://shop.example.com\">Shop now</a></td></tr></table>\n";
+    std::fs::write(&block, block_text).expect("write block");
+
+    let mut c = Client::start(&root, push_capabilities());
+    let entry_uri = c.open(&entry, "jinja", entry_text);
+    let d = c.diagnostics(&entry_uri);
+    assert_eq!(d["diagnostics"], json!([]), "the footer comes from the template root");
+    let block_uri = c.open(&block, "html", block_text);
+    let d = c.diagnostics(&block_uri);
+    assert_eq!(
+        d["diagnostics"],
+        json!([]),
+        "a `partials` block is not a message of its own"
+    );
+
+    // Without the template root the include finds the stale copy beside the entry.
+    std::fs::write(&config, "profiles: [us]\n").expect("config");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&config), "type": 2}]}),
+    );
+    let d = c.diagnostics_where(&entry_uri, |p| !p["diagnostics"].as_array().is_some_and(Vec::is_empty));
+    assert!(codes(&d).contains("canspam/unsubscribe-missing"), "{d}");
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
