@@ -264,6 +264,7 @@ fn esps_that_add_or_require_the_link_say_so_in_the_finding() {
         ("drip", "Drip refuses"),
         ("pardot", "Account Engagement refuses"),
         ("getresponse", "GetResponse adds a footer"),
+        ("constantcontact", "Constant Contact adds its own footer"),
     ] {
         let found = lint(esp, &no_link);
         let d = found
