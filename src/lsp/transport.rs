@@ -168,11 +168,7 @@ impl<R: BufRead> FrameReader<R> {
     fn line(&mut self) -> Result<Line, FrameError> {
         let mut line = Vec::new();
         loop {
-            let buf = match self.input.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(FrameError::Io(e)),
-            };
+            let buf = fill(&mut self.input)?;
             if buf.is_empty() {
                 return Ok(Line::Eof {
                     partial: !line.is_empty(),
@@ -204,11 +200,7 @@ impl<R: BufRead> FrameReader<R> {
     fn find_header(&mut self) -> Result<bool, FrameError> {
         let mut matched = 0;
         loop {
-            let buf = match self.input.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(FrameError::Io(e)),
-            };
+            let buf = fill(&mut self.input)?;
             if buf.is_empty() {
                 return Ok(false);
             }
@@ -233,6 +225,19 @@ impl<R: BufRead> FrameReader<R> {
             self.input.consume(used);
         }
     }
+}
+
+/// The buffered input, read again when a signal interrupted the read.
+fn fill<R: BufRead>(input: &mut R) -> Result<&[u8], FrameError> {
+    loop {
+        match input.fill_buf() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(FrameError::Io(e)),
+            Ok(_) => break,
+        }
+    }
+    // Data is buffered now (or the input ended): this call does not read.
+    input.fill_buf().map_err(FrameError::Io)
 }
 
 fn shorten(s: &str) -> String {
