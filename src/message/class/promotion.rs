@@ -85,7 +85,7 @@ pub fn evidence(doc: &Document, reading: &Reading, lexicon: &ClassLexicon) -> Ve
             }
         }
     }
-    if let Some(grid) = product_grid(doc, reading) {
+    if let Some(grid) = product_grid(doc, reading, order_summary) {
         found.push((promo.weights.product_grid, grid));
     }
     found.sort_by_key(|(w, _)| std::cmp::Reverse(*w));
@@ -101,8 +101,11 @@ pub fn evidence(doc: &Document, reading: &Reading, lexicon: &ClassLexicon) -> Ve
 
 /// Three or more linked images beside three or more prices, and no total: products on
 /// display, not an order summary.
-fn product_grid(doc: &Document, reading: &Reading) -> Option<String> {
-    let (price, total) = (PRICE.as_ref()?, TOTAL.as_ref()?);
+fn product_grid(doc: &Document, reading: &Reading, has_total: bool) -> Option<String> {
+    let price = PRICE.as_ref()?;
+    if has_total {
+        return None;
+    }
     let linked_images = doc
         .elements
         .iter()
@@ -126,7 +129,7 @@ fn product_grid(doc: &Document, reading: &Reading) -> Option<String> {
         return None;
     }
     let prices: usize = reading.readable.iter().map(|t| price.find_iter(t).count()).sum();
-    if prices < 3 || reading.readable.iter().any(|t| total.is_match(t)) {
+    if prices < 3 {
         return None;
     }
     Some(format!(
