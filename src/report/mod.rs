@@ -284,6 +284,7 @@ pub(crate) mod tests {
                     description: "use https://".into(),
                     span: Span::new(logo.start, logo.start + "http".len()),
                     replacement: "https".into(),
+                    applicability: crate::diagnostic::Applicability::Unsafe,
                 }),
                 suppressed: None,
             },
@@ -394,6 +395,7 @@ pub(crate) mod tests {
                         description: "replace".into(),
                         span: spans[(i + 4) % spans.len()],
                         replacement: "x".into(),
+                        applicability: crate::diagnostic::Applicability::Safe,
                     }),
                     suppressed: None,
                 });
