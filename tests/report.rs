@@ -63,7 +63,14 @@ fn check_json(dir: &Path) -> Value {
 fn report(dir: &Path) -> String {
     bin()
         .current_dir(dir)
-        .args(["report", "--html", "out/report.html", "--baseline", "baseline.json", "."])
+        .args([
+            "report",
+            "--html",
+            "out/report.html",
+            "--baseline",
+            "baseline.json",
+            ".",
+        ])
         .assert()
         .success();
     std::fs::read_to_string(dir.join("out/report.html")).unwrap()
@@ -113,7 +120,10 @@ fn report_counts_match_check_json_and_everything_is_escaped() {
     for (key, n) in &expected {
         assert_eq!(count(&page, key), *n, "{key}");
     }
-    assert!(count(&page, "errors") > 0 && count(&page, "baselined") > 0, "the project must have new and baselined findings");
+    assert!(
+        count(&page, "errors") > 0 && count(&page, "baselined") > 0,
+        "the project must have new and baselined findings"
+    );
 
     // Every finding is listed, in every state, each with its rule's references.
     let findings = json["diagnostics"].as_array().unwrap().len();
@@ -131,7 +141,10 @@ fn report_counts_match_check_json_and_everything_is_escaped() {
         .unwrap();
     let row = &page[page.find(">emails/receipt.html<").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains(&format!("badge {receipt_class}\">{receipt_class}<")), "{row}");
+    assert!(
+        row.contains(&format!("badge {receipt_class}\">{receipt_class}<")),
+        "{row}"
+    );
     // A regulation table row and a chart for each view.
     for slug in ["can-spam", "casl", "gdpr-pecr", "ccpa", "bulk-sender", "none"] {
         assert!(page.contains(&format!("data-regulation=\"{slug}\"")), "{slug}");
@@ -144,7 +157,10 @@ fn report_counts_match_check_json_and_everything_is_escaped() {
     let lower = page.to_ascii_lowercase();
     assert!(!lower.contains("<script"), "a script element in the page");
     assert!(!lower.contains("</iframe><script"));
-    assert!(page.contains("&lt;/iframe&gt;&lt;script&gt;"), "the hostile text is shown escaped");
+    assert!(
+        page.contains("&lt;/iframe&gt;&lt;script&gt;"),
+        "the hostile text is shown escaped"
+    );
     assert!(!page.contains(" onload="));
     // Previews: sandboxed with no permission, a CSP of their own, remote URLs gone.
     let frames = page.matches("<iframe ").count();
@@ -155,7 +171,11 @@ fn report_counts_match_check_json_and_everything_is_escaped() {
     assert!(page.contains("data-inboxlint-finding="));
     // CSS keeps the URL text but not as a `url()`, so the declaration is dropped.
     assert!(page.contains("background:inboxlint-blocked-url(&#39;https://cdn.example.com/bg.png"));
-    for remote in ["https://tracker.example.com", "https://fonts.example.com", "background:url("] {
+    for remote in [
+        "https://tracker.example.com",
+        "https://fonts.example.com",
+        "background:url(",
+    ] {
         let in_srcdoc = page
             .split("srcdoc=\"")
             .skip(1)
@@ -204,15 +224,23 @@ fn report_needs_an_output_file_and_known_profiles() {
 /// `INBOXLINT_REQUIRE_BROWSER` which `.ci/run` sets after installing Debian's `chromium`) a
 /// missing browser fails the test instead.
 fn chromium() -> Option<()> {
-    let found = ["chromium", "chromium-browser"]
-        .iter()
-        .any(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()));
+    let found = ["chromium", "chromium-browser"].iter().any(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
     let python = std::process::Command::new("python3").arg("--version").output().is_ok();
     if found && python {
         return Some(());
     }
-    let why = if found { "python3 is not installed" } else { "chromium is not installed (apt-get install chromium)" };
-    let required = std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var_os("INBOXLINT_REQUIRE_BROWSER").is_some();
+    let why = if found {
+        "python3 is not installed"
+    } else {
+        "chromium is not installed (apt-get install chromium)"
+    };
+    let required =
+        std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var_os("INBOXLINT_REQUIRE_BROWSER").is_some();
     assert!(!required, "the browser test must run in CI, but {why}");
     eprintln!("skipping the headless Chromium test: {why}");
     None
@@ -266,8 +294,15 @@ fn report_loads_in_headless_chromium_with_no_request_and_no_console_error() {
     .unwrap();
     let seen = load_in_chromium(&control, &shots.join("report-control.png"));
     let console = strings(&seen["console"]).join("\n");
-    assert!(strings(&seen["requests"]).iter().any(|u| u.starts_with("http://remote.invalid/a.png")));
-    assert!(console.contains("control") && console.contains("framed.png"), "{console}");
+    assert!(
+        strings(&seen["requests"])
+            .iter()
+            .any(|u| u.starts_with("http://remote.invalid/a.png"))
+    );
+    assert!(
+        console.contains("control") && console.contains("framed.png"),
+        "{console}"
+    );
 
     let seen = load_in_chromium(&dir.path().join("out/report.html"), &shot);
     eprintln!("screenshot: {}", shot.display());
@@ -290,5 +325,9 @@ fn report_loads_in_headless_chromium_with_no_request_and_no_console_error() {
         assert_eq!(shown["visible"], true, "{key} is visible");
     }
     let png = std::fs::read(&shot).unwrap();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "screenshot of {} bytes", png.len());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "screenshot of {} bytes",
+        png.len()
+    );
 }

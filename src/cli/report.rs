@@ -187,11 +187,13 @@ fn lint(args: &ReportArgs, linter: &Linter, cwd: &Path, preview_bytes: usize) ->
     // As `check` counts: every file found but the binary ones skipped.
     let results: Vec<Result<(FileReport, Option<FileInfo>), bool>> = found
         .par_iter()
-        .map(|f| match linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false) {
-            FileOutcome::Linted(file) => Ok(keep(display_path(&f.path, cwd), file, preview_bytes)),
-            FileOutcome::SkippedBinary => Err(true),
-            FileOutcome::NotLinted | FileOutcome::ConfigErrors(_) => Err(false),
-        })
+        .map(
+            |f| match linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false) {
+                FileOutcome::Linted(file) => Ok(keep(display_path(&f.path, cwd), file, preview_bytes)),
+                FileOutcome::SkippedBinary => Err(true),
+                FileOutcome::NotLinted | FileOutcome::ConfigErrors(_) => Err(false),
+            },
+        )
         .collect();
     linted.checked += found.len() - results.iter().filter(|r| matches!(r, Err(true))).count();
     for (report, info) in results.into_iter().flatten() {

@@ -115,14 +115,23 @@ mod tests {
                     label: "a<b>".into(),
                     href: Some("#rule-a".into()),
                     segments: vec![
-                        Segment { value: 3, class: "error" },
-                        Segment { value: 1, class: "warning" },
+                        Segment {
+                            value: 3,
+                            class: "error",
+                        },
+                        Segment {
+                            value: 1,
+                            class: "warning",
+                        },
                     ],
                 },
                 Bar {
                     label: "c".into(),
                     href: None,
-                    segments: vec![Segment { value: 0, class: "error" }],
+                    segments: vec![Segment {
+                        value: 0,
+                        class: "error",
+                    }],
                 },
             ],
         );

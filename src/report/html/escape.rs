@@ -55,7 +55,10 @@ mod tests {
 
     #[test]
     fn anchors_are_plain() {
-        assert_eq!(anchor("rule-", "canspam/unsubscribe-missing"), "rule-canspam-unsubscribe-missing");
+        assert_eq!(
+            anchor("rule-", "canspam/unsubscribe-missing"),
+            "rule-canspam-unsubscribe-missing"
+        );
         assert_eq!(anchor("r-", "a\"<b>"), "r-a--b-");
     }
 }

@@ -219,8 +219,18 @@ fn summary_section(out: &mut String, input: &PageInput<'_>, facts: &Facts<'_>) {
     count_box(out, "errors", "Errors", s.errors);
     count_box(out, "warnings", "Warnings", s.warnings);
     count_box(out, "infos", "Infos", s.infos);
-    count_box(out, "baselined", "Baselined", facts.by_state[State::Baselined as usize].total());
-    count_box(out, "suppressed", "Suppressed inline", facts.by_state[State::Suppressed as usize].total());
+    count_box(
+        out,
+        "baselined",
+        "Baselined",
+        facts.by_state[State::Baselined as usize].total(),
+    );
+    count_box(
+        out,
+        "suppressed",
+        "Suppressed inline",
+        facts.by_state[State::Suppressed as usize].total(),
+    );
     out.push_str("</dl><p class=\"note\">Errors, warnings and infos count new findings only, as <code>inboxlint check</code> does; baselined findings are recorded in a baseline file and suppressed ones are silenced by a comment with a reason. A message is an entry template: partials are judged as part of the messages that include them.</p></section>");
 }
 
@@ -303,7 +313,9 @@ fn charts_section(out: &mut String, facts: &Facts<'_>) {
         })
         .collect();
     let note = if more > 0 {
-        format!("{LEGEND}<p class=\"note\">The {CHART_RULES} rules with the most findings; {more} more in the rules section.</p>")
+        format!(
+            "{LEGEND}<p class=\"note\">The {CHART_RULES} rules with the most findings; {more} more in the rules section.</p>"
+        )
     } else {
         LEGEND.to_string()
     };
@@ -370,7 +382,11 @@ fn messages_section(out: &mut String, input: &PageInput<'_>) {
         let i = index.get(info.path.as_str()).copied();
         let report = i.map(|i| &input.reports[i]);
         let mut tally = Tally::default();
-        for d in report.iter().flat_map(|r| &r.diagnostics).filter(|d| d.suppressed.is_none()) {
+        for d in report
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.suppressed.is_none())
+        {
             tally.add(d.severity);
         }
         out.push_str("<tr data-message><td>");
@@ -386,7 +402,10 @@ fn messages_section(out: &mut String, input: &PageInput<'_>) {
             out.push_str(" <span class=\"badge state\">partial</span>");
         }
         let class = info.class.class.as_str();
-        let _ = write!(out, "</td><td><span class=\"badge {class}\">{class}</span></td><td class=\"why\">");
+        let _ = write!(
+            out,
+            "</td><td><span class=\"badge {class}\">{class}</span></td><td class=\"why\">"
+        );
         escape::push(out, &class_why(info, report.map(|r| &*r.source)));
         let _ = write!(
             out,
@@ -485,10 +504,17 @@ fn file_section(out: &mut String, i: usize, report: &FileReport, facts: &Facts<'
     if let Some(info) = info {
         let _ = write!(out, "{} · {} · ", info.kind.as_str(), info.class.class.as_str());
     }
-    let _ = write!(out, "{new} new of {} findings</span></summary>", report.diagnostics.len());
+    let _ = write!(
+        out,
+        "{new} new of {} findings</span></summary>",
+        report.diagnostics.len()
+    );
     if let Some(info) = info.filter(|i| i.kind.is_template()) {
         let class = info.class.class.as_str();
-        let _ = write!(out, "<p class=\"class-why\">Class <span class=\"badge {class}\">{class}</span>: ");
+        let _ = write!(
+            out,
+            "<p class=\"class-why\">Class <span class=\"badge {class}\">{class}</span>: "
+        );
         escape::push(out, &class_why(info, Some(&report.source)));
         out.push_str("</p>");
     }
@@ -553,16 +579,28 @@ fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Dia
     );
     escape::push(out, &d.rule);
     let sev = d.severity.as_str();
-    let _ = write!(out, "\"><div class=\"fhead\">#{n} <span class=\"badge {sev}\">{sev}</span> <a href=\"#{}\">", escape::anchor("rule-", &d.rule));
+    let _ = write!(
+        out,
+        "\"><div class=\"fhead\">#{n} <span class=\"badge {sev}\">{sev}</span> <a href=\"#{}\">",
+        escape::anchor("rule-", &d.rule)
+    );
     escape::push(out, &d.rule);
     let at = report.source.line_col(d.span.start);
-    let _ = write!(out, "</a> <span class=\"loc\">line {}, column {}</span>", at.line, at.column);
+    let _ = write!(
+        out,
+        "</a> <span class=\"loc\">line {}, column {}</span>",
+        at.line, at.column
+    );
     for r in facts.regulations_of(&d.rule) {
         let _ = write!(out, " <span class=\"badge reg\">{}</span>", r.name());
     }
     if let Some(s) = &d.suppressed {
         out.push_str(" <span class=\"badge state\">");
-        out.push_str(if st == State::Baselined { "baselined" } else { "suppressed" });
+        out.push_str(if st == State::Baselined {
+            "baselined"
+        } else {
+            "suppressed"
+        });
         if let Some(reason) = &s.reason {
             out.push_str(": ");
             escape::push(out, reason);
@@ -578,7 +616,11 @@ fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Dia
     if !help.is_empty() {
         out.push_str("<p class=\"help\"><strong>What to do:</strong> ");
         escape::push(out, help);
-        let _ = write!(out, " <a href=\"#{}\">Why this matters</a></p>", escape::anchor("rule-", &d.rule));
+        let _ = write!(
+            out,
+            " <a href=\"#{}\">Why this matters</a></p>",
+            escape::anchor("rule-", &d.rule)
+        );
     }
     if let Some(meta) = meta.filter(|m| !m.refs.is_empty()) {
         out.push_str("<p class=\"refs\">Legal basis and references: ");
@@ -601,7 +643,9 @@ fn source_excerpt(out: &mut String, source: &SourceText, span: Span) {
     let (start, end) = (local(span.start), local(span.end.max(span.start)));
     let text = seg.text;
     let line_start = text[..floor(text, start)].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[ceil(text, end)..].find('\n').map_or(text.len(), |i| ceil(text, end) + i);
+    let line_end = text[ceil(text, end)..]
+        .find('\n')
+        .map_or(text.len(), |i| ceil(text, end) + i);
     let (start, end) = (floor(text, start), ceil(text, end));
     let before = tail_chars(&text[line_start..start], EXCERPT_SIDE);
     let inside = head_chars(&text[start..end], EXCERPT_SPAN);
@@ -660,7 +704,11 @@ fn rules_section(out: &mut String, facts: &Facts<'_>) {
         if !facts.mentioned.contains(id.as_str()) {
             continue;
         }
-        let _ = write!(out, "<article class=\"rule\" id=\"{}\"><h3>", escape::anchor("rule-", id));
+        let _ = write!(
+            out,
+            "<article class=\"rule\" id=\"{}\"><h3>",
+            escape::anchor("rule-", id)
+        );
         escape::push(out, id);
         out.push_str(": ");
         escape::push(out, &meta.title);

@@ -27,14 +27,46 @@ const IMAGE_PLACEHOLDER: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.
 
 /// Elements that fetch, run or navigate by themselves: gone from the preview with their content.
 const REMOVED: &[&str] = &[
-    "script", "noscript", "link", "base", "iframe", "frame", "frameset", "object", "embed", "applet",
-    "audio", "video", "source", "track", "portal", "fencedframe",
+    "script",
+    "noscript",
+    "link",
+    "base",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "portal",
+    "fencedframe",
 ];
 
 /// Attributes whose value a browser fetches or navigates to.
 const URL_ATTRIBUTES: &[&str] = &[
-    "src", "srcset", "background", "poster", "data", "href", "action", "formaction", "xlink:href", "lowsrc",
-    "dynsrc", "longdesc", "cite", "ping", "manifest", "codebase", "archive", "classid", "profile", "imagesrcset",
+    "src",
+    "srcset",
+    "background",
+    "poster",
+    "data",
+    "href",
+    "action",
+    "formaction",
+    "xlink:href",
+    "lowsrc",
+    "dynsrc",
+    "longdesc",
+    "cite",
+    "ping",
+    "manifest",
+    "codebase",
+    "archive",
+    "classid",
+    "profile",
+    "imagesrcset",
 ];
 
 /// A finding the preview shows: a span to outline, or (an empty span, or one on an end tag) a
@@ -212,7 +244,11 @@ fn disarm_css(css: &str) -> String {
         if let Some(p) = hit {
             out.push_str(&css[last..i]);
             // `@import` becomes an unknown at-rule, which CSS skips up to its `;`.
-            out.push_str(if p.starts_with('@') { "@inboxlint-blocked-" } else { "inboxlint-blocked-" });
+            out.push_str(if p.starts_with('@') {
+                "@inboxlint-blocked-"
+            } else {
+                "inboxlint-blocked-"
+            });
             out.push_str(p.trim_start_matches('@'));
             i += p.len();
             last = i;
@@ -263,7 +299,8 @@ mod tests {
 
     #[test]
     fn outlines_the_element_holding_the_span() {
-        let text = r#"<html><head><title>t</title></head><body><p>Hi <a href="http://x.example/">there</a></p></body></html>"#;
+        let text =
+            r#"<html><head><title>t</title></head><body><p>Hi <a href="http://x.example/">there</a></p></body></html>"#;
         let (html, outlined) = build(text, &[mark(text, "http://x.example/", 1), mark(text, "Hi", 2)]).unwrap();
         assert_eq!(outlined, 2);
         assert!(
@@ -292,10 +329,23 @@ mod tests {
         let (html, _) = build(text, &[]).unwrap();
         let html = html.replace("inboxlint-blocked-url(", "");
         for bad in [
-            "<script", "<link", "<base", "refresh", "onload", "url(", "@import ", "<iframe", "src=\"https", "srcset",
-            "background=", "href=",
+            "<script",
+            "<link",
+            "<base",
+            "refresh",
+            "onload",
+            "url(",
+            "@import ",
+            "<iframe",
+            "src=\"https",
+            "srcset",
+            "background=",
+            "href=",
         ] {
-            assert!(!html.to_ascii_lowercase().contains(&bad.to_ascii_lowercase()), "{bad} left in {html}");
+            assert!(
+                !html.to_ascii_lowercase().contains(&bad.to_ascii_lowercase()),
+                "{bad} left in {html}"
+            );
         }
         assert!(html.contains(IMAGE_PLACEHOLDER));
     }
@@ -313,7 +363,10 @@ mod tests {
         };
         let (html, outlined) = build(text, &[m]).unwrap();
         assert_eq!(outlined, 0);
-        assert!(html.contains("#4 no &lt;unsubscribe&gt; link (canspam/unsubscribe-missing)</li></ul></div></body>"), "{html}");
+        assert!(
+            html.contains("#4 no &lt;unsubscribe&gt; link (canspam/unsubscribe-missing)</li></ul></div></body>"),
+            "{html}"
+        );
     }
 
     #[test]
