@@ -669,10 +669,9 @@ impl Linter {
             None => None,
         };
         let diag = |span, message: &str, captures: &[(&'static str, String)]| {
-            let d = Diagnostic::new(&rule.id, severity, interpolate(message, captures), span)
+            Diagnostic::new(&rule.id, severity, interpolate(message, captures), span)
                 .with_help(interpolate(&rule.help, captures))
-                .with_url(rule.docs_url());
-            d
+                .with_url(rule.docs_url())
         };
         match rule.mode {
             Mode::Forbid => {
