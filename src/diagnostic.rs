@@ -75,7 +75,7 @@ impl Label {
 /// Whether a fix keeps what the file means (`safe`: `check --fix` applies it) or may change it
 /// in a way the author has to judge (`unsafe`: only with `--unsafe-fixes`). Ordered: a run that
 /// takes unsafe fixes takes safe ones too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     Safe,
