@@ -40,6 +40,52 @@ fn the_committed_schemas_are_up_to_date() {
     );
 }
 
+#[test]
+fn the_schema_command_prints_the_committed_schemas() {
+    for (of, file) in [
+        ("config", "schemas/inboxlint.schema.json"),
+        ("rule", "schemas/rule.schema.json"),
+        ("esp-dialect", "schemas/esp-dialect.schema.json"),
+    ] {
+        let out = assert_cmd::Command::cargo_bin("inboxlint")
+            .expect("binary")
+            .args(["schema", of])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        let committed = std::fs::read_to_string(root().join(file)).expect("committed");
+        assert!(
+            String::from_utf8_lossy(&out.stdout) == committed,
+            "`inboxlint schema {of}` differs from {file}"
+        );
+    }
+    let out = assert_cmd::Command::cargo_bin("inboxlint")
+        .expect("binary")
+        .args(["schema", "campaign"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The README shows the modeline `init` writes and a `yaml.schemas` mapping: both must name the
+/// committed files at this version's tag.
+#[test]
+fn the_readme_points_editors_at_the_committed_schemas() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let start = readme.find("\n### Schemas: ").expect("a Schemas section");
+    let section = &readme[start..start + readme[start..].find("\n### Messages").expect("next section")];
+    assert!(section.contains(&format!("```yaml\n{}\n```", config_schema::modeline())));
+    let json_start = section.find("```json\n").expect("a json block") + "```json\n".len();
+    let block = &section[json_start..json_start + section[json_start..].find("```").expect("closed")];
+    let v: Value = serde_json::from_str(block).expect("the block is JSON");
+    let mapped = v["yaml.schemas"].as_object().expect("yaml.schemas");
+    for file in ["inboxlint.schema.json", "rule.schema.json", "esp-dialect.schema.json"] {
+        assert!(root().join("schemas").join(file).is_file());
+        assert!(mapped.contains_key(&inboxlint::schema_gen::release_url(file)), "{file}");
+    }
+    assert_eq!(mapped.len(), 3);
+}
+
 /// A validator for a committed schema file: what editors load is what is tested.
 fn validator(relative: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join(relative)).expect("committed schema");
