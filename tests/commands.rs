@@ -160,11 +160,28 @@ fn rules_lists_builtin_and_user_rules() {
     assert_eq!(user["profiles"], serde_json::json!(["us", "ca", "eu", "uk"]));
     let unsub = rules.iter().find(|r| r["id"] == "canspam/unsubscribe-missing").unwrap();
     assert_eq!(unsub["classes"], serde_json::json!(["marketing"]));
+    assert_eq!(unsub["fix"], serde_json::Value::Null);
+    let fixable: Vec<(&str, &str)> = rules
+        .iter()
+        .filter(|r| !r["fix"].is_null())
+        .map(|r| (r["id"].as_str().unwrap(), r["fix"]["applicability"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fixable,
+        [
+            ("deliverability/list-unsubscribe-post-missing", "safe"),
+            ("security/insecure-link", "unsafe"),
+            ("security/insecure-transport", "unsafe"),
+            ("template/unsubscribe-href-placeholder", "safe"),
+        ]
+    );
 
     let out = inboxlint(dir.path()).args(["rules", "--builtin"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("acme/"));
     assert!(text.contains(&format!("\n{builtin} rules.")), "{text}");
+    let link = text.lines().find(|l| l.starts_with("security/insecure-link ")).unwrap();
+    assert!(link.contains(" warning  unsafe  "), "{link}");
 }
 
 #[test]

@@ -960,3 +960,62 @@ fn config_keys_complete_and_hover_from_the_schema() {
     assert!(labels(&complete(&mut c, &html, 0, 3)).is_empty());
     assert_eq!(c.shutdown_and_exit(), 0);
 }
+
+/// `source.fixAll.inboxlint` applies every safe fix of the buffer (the same fixes, in the same
+/// rounds, as `check --fix`), and nothing unsafe; quick fixes carry the same edits.
+#[test]
+fn fix_all_applies_the_safe_fixes_of_the_buffer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".inboxlint.yaml"), "esp: [mailchimp]\n").expect("config");
+    let mut c = Client::start(dir.path(), push_capabilities());
+    let kinds = &c.init_result["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    assert_eq!(kinds, &json!(["quickfix", "source.fixAll.inboxlint"]));
+    let text = "<p>Acme Inc, 1 Main St, Springfield, IL 62701</p>\n<a href=\"http://acme.example/\">Shop</a>\n<a href=\"#\">Unsubscribe</a>\n";
+    let uri = c.open(&dir.path().join("footer.html"), "html", text);
+    let d = c.diagnostics(&uri);
+    let unsub = find(&d, "template/unsubscribe-href-placeholder").clone();
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}});
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": whole,
+               "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let list = actions.as_array().expect("actions");
+    assert_eq!(list.len(), 1, "{actions}");
+    assert_eq!(list[0]["kind"], "source.fixAll.inboxlint");
+    assert_eq!(list[0]["title"], "Fix all safe inboxlint findings (1 fix)");
+    let edit = &list[0]["edit"]["changes"][uri.as_str()][0];
+    assert_eq!(edit["range"], whole);
+    assert_eq!(
+        edit["newText"],
+        text.replace("href=\"#\"", "href=\"*|UNSUB|*\""),
+        "the unsafe http fix is left out"
+    );
+    // The quick fix on the finding is the same edit, preferred because it is safe.
+    let quick = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": unsub["range"],
+               "context": {"diagnostics": [unsub], "only": ["quickfix"]}}),
+    );
+    let first = &quick[0];
+    assert_eq!(
+        first["title"],
+        "Link to Mailchimp / Mandrill's unsubscribe tag `*|UNSUB|*` (template/unsubscribe-href-placeholder)"
+    );
+    assert_eq!(first["isPreferred"], true);
+    assert_eq!(first["edit"]["changes"][uri.as_str()][0]["newText"], "*|UNSUB|*");
+    // A buffer with nothing safe to fix offers no fix-all.
+    let clean = c.open(
+        &dir.path().join("clean.html"),
+        "html",
+        "<a href=\"http://acme.example/\">x</a>\n",
+    );
+    let _ = c.diagnostics(&clean);
+    let none = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": clean}, "range": whole,
+               "context": {"diagnostics": [], "only": ["source.fixAll.inboxlint"]}}),
+    );
+    assert_eq!(none, json!([]));
+    assert_eq!(c.shutdown_and_exit(), 0);
+}

@@ -48,6 +48,16 @@ struct JsonRule<'a> {
     builtin: bool,
     origin: &'a str,
     examples: JsonExamples,
+    /// The rule's fix, or null.
+    fix: Option<JsonRuleFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRuleFix<'a> {
+    applicability: &'static str,
+    /// `replace`, `rewrite`, `esp-tag` or `set-setting`.
+    action: &'static str,
+    description: &'a str,
 }
 
 #[derive(Serialize)]
@@ -81,6 +91,11 @@ fn json_rule(r: &Rule) -> JsonRule<'_> {
             invalid: r.invalid.len(),
             valid: r.valid.len(),
         },
+        fix: r.fix.as_ref().map(|f| JsonRuleFix {
+            applicability: f.applicability.as_str(),
+            action: f.action.kind(),
+            description: f.description.trim(),
+        }),
     }
 }
 
@@ -116,15 +131,17 @@ pub fn text(rules: &[Rule]) -> String {
     let mut out = String::new();
     for r in rules {
         out.push_str(&format!(
-            "{:width$}  {:7}  {:18}  {}\n",
+            "{:width$}  {:7}  {:6}  {:18}  {}\n",
             r.id,
             r.severity.as_str(),
+            docs::fix_applicability(r),
             docs::kinds(r),
             r.title.trim()
         ));
     }
     out.push_str(&format!(
-        "\n{} rules. `inboxlint explain RULE` shows one in full.\n",
+        "\n{} rules. `inboxlint explain RULE` shows one in full. The third column says which \
+         can fix: `safe` fixes apply with `check --fix`, `unsafe` ones with `--unsafe-fixes` too.\n",
         rules.len()
     ));
     if let Ok(knowledge) = crate::knowledge::Knowledge::builtin() {

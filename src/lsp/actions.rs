@@ -24,11 +24,64 @@ pub fn file_directive(rule: &str) -> String {
     format!("inboxlint-ignore-file {rule}: {REASON_PLACEHOLDER}")
 }
 
+/// The kind of the action that applies every safe fix of a document (editors run
+/// `source.fixAll` on save).
+pub const FIX_ALL: &str = "source.fixAll.inboxlint";
+
+/// Whether a request's `only` asks for actions of `kind`: a requested kind covers its
+/// sub-kinds (`source.fixAll` covers `source.fixAll.inboxlint`), the empty kind everything.
+pub fn wants(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
+    only.is_none_or(|kinds| {
+        kinds.iter().any(|k| {
+            let k = k.as_str();
+            k.is_empty() || kind == k || kind.strip_prefix(k).is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
+}
+
+/// `source.fixAll.inboxlint`: the document with every safe fix applied, in rounds as
+/// `check --fix` applies them (`relint` lints a text as this document), as one edit of the
+/// whole text. None when nothing would change.
+pub fn fix_all(
+    doc: &Document,
+    relint: impl FnMut(&str) -> Option<Vec<crate::diagnostic::Diagnostic>>,
+) -> Option<CodeActionOrCommand> {
+    let text = doc.source.text();
+    let first = Some(doc.linted.diagnostics.clone());
+    let fixed = crate::engine::fix::fix_text(text, first, Applicability::Safe, relint).ok()?;
+    if fixed.text == text {
+        return None;
+    }
+    let whole = convert::range(&doc.source, crate::source::Span::new(0, text.len()));
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!(
+            "Fix all safe inboxlint findings ({} {})",
+            fixed.applied,
+            if fixed.applied == 1 { "fix" } else { "fixes" }
+        ),
+        kind: Some(CodeActionKind::new(FIX_ALL)),
+        diagnostics: None,
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(
+                doc.uri.clone(),
+                vec![TextEdit {
+                    range: whole,
+                    new_text: fixed.text,
+                }],
+            )])),
+            document_changes: None,
+            change_annotations: None,
+        }),
+        command: None,
+        is_preferred: None,
+        disabled: None,
+        data: None,
+    }))
+}
+
 pub fn code_actions(doc: &Document, range: Range, only: Option<&[CodeActionKind]>) -> Vec<CodeActionOrCommand> {
-    // Every action here is a `quickfix`; the empty kind asks for everything.
-    if let Some(kinds) = only
-        && !kinds.iter().any(|k| k.as_str() == "quickfix" || k.as_str().is_empty())
-    {
+    // Every action here is a `quickfix`.
+    if !wants(only, "quickfix") {
         return Vec::new();
     }
     let src = &doc.source;
@@ -179,6 +232,18 @@ fn file_edit(src: &SourceText, markup: bool, style: &CommentStyle, directive: &s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requested_kinds_cover_their_sub_kinds() {
+        let k = |s: &str| vec![CodeActionKind::new(s.to_string())];
+        assert!(wants(None, FIX_ALL));
+        assert!(wants(Some(&k("source")), FIX_ALL));
+        assert!(wants(Some(&k("source.fixAll")), FIX_ALL));
+        assert!(wants(Some(&k(FIX_ALL)), FIX_ALL));
+        assert!(!wants(Some(&k("source.fix")), FIX_ALL));
+        assert!(!wants(Some(&k("quickfix")), FIX_ALL));
+        assert!(wants(Some(&k("")), "quickfix"));
+    }
 
     #[test]
     fn directives_go_above_the_tag_with_its_indent() {

@@ -87,6 +87,19 @@ pub fn section(rule: &Rule, heading: &str) -> String {
     }
     let _ = writeln!(out, "Message: {}\n", rule.message.trim());
     let _ = writeln!(out, "Help: {}\n", rule.help.trim());
+    if let Some(fix) = &rule.fix {
+        let _ = writeln!(
+            out,
+            "Fix ({}, `{}`; {}): {}\n",
+            fix.applicability.as_str(),
+            fix.action.kind(),
+            match fix.applicability {
+                crate::diagnostic::Applicability::Safe => "applied by `check --fix`",
+                crate::diagnostic::Applicability::Unsafe => "applied by `check --fix --unsafe-fixes`",
+            },
+            fix.description.trim()
+        );
+    }
     if !rule.refs.is_empty() {
         let _ = writeln!(out, "References:\n");
         for r in &rule.refs {
@@ -174,6 +187,11 @@ pub fn esp_markdown(registry: &crate::knowledge::dialects::Registry) -> String {
     out
 }
 
+/// `safe` or `unsafe` for a rule with a fix, else empty: for listings.
+pub fn fix_applicability(rule: &Rule) -> &'static str {
+    rule.fix.as_ref().map(|f| f.applicability.as_str()).unwrap_or("")
+}
+
 /// The whole `docs/rules.md`: an index, then every rule by group.
 pub fn markdown(rules: &[Rule]) -> String {
     let mut rules: Vec<&Rule> = rules.iter().collect();
@@ -192,14 +210,15 @@ pub fn markdown(rules: &[Rule]) -> String {
          `inboxlint-ignore` comment (see the README).\n",
         rules.len()
     );
-    let _ = writeln!(out, "| rule | severity | kinds | title |\n|---|---|---|---|");
+    let _ = writeln!(out, "| rule | severity | fix | kinds | title |\n|---|---|---|---|---|");
     for r in &rules {
         let _ = writeln!(
             out,
-            "| [`{}`](#{}) | {} | {} | {} |",
+            "| [`{}`](#{}) | {} | {} | {} | {} |",
             r.id,
             anchor(r),
             r.severity.as_str(),
+            fix_applicability(r),
             kinds(r),
             r.title.trim().replace('|', "\\|")
         );
