@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn requested_kinds_cover_their_sub_kinds() {
-        let k = |s: &str| vec![CodeActionKind::new(s.to_string())];
+        let k = |s: &str| vec![CodeActionKind::from(s.to_string())];
         assert!(wants(None, FIX_ALL));
         assert!(wants(Some(&k("source")), FIX_ALL));
         assert!(wants(Some(&k("source.fixAll")), FIX_ALL));
