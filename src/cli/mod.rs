@@ -7,7 +7,9 @@ pub mod explain;
 pub mod init;
 pub mod lsp;
 pub mod progress;
+pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod statistics;
 pub mod test;
 
@@ -36,6 +38,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (default: the current directory).
     Check(check::CheckArgs),
+    /// Write the compliance report: one self-contained HTML page (`--html FILE`) with findings
+    /// per regulation and per message, email previews and charts.
+    Report(report::ReportArgs),
     /// Write a commented starter `.inboxlint.yaml` in the current directory.
     Init(init::InitArgs),
     /// List the rules: id, severity, kinds and title (`--format json|markdown` for more).
@@ -46,6 +51,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Run the language server on stdin/stdout for editors.
     Lsp(lsp::LspArgs),
+    /// Print the JSON Schema of `.inboxlint.yaml`, of rule files or of ESP dialect files.
+    Schema(schema::SchemaArgs),
     /// Print shell completions: `inboxlint completions bash > /etc/bash_completion.d/inboxlint`.
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), or write one per command with `--dir`.
@@ -63,11 +70,13 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Test(args) => test::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     };
