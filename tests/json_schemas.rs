@@ -86,6 +86,26 @@ fn the_readme_points_editors_at_the_committed_schemas() {
     assert_eq!(mapped.len(), 3);
 }
 
+/// The VS Code extension hands the config schema to the YAML extension (which validates and
+/// completes from it when installed), at this version's tag like `init`'s modeline.
+#[test]
+fn the_vscode_extension_maps_configs_to_the_schema() {
+    let text = std::fs::read_to_string(root().join("editors/vscode/package.json")).expect("package.json");
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    let mapping = &v["contributes"]["yamlValidation"][0];
+    assert_eq!(
+        mapping["url"],
+        inboxlint::schema_gen::release_url("inboxlint.schema.json")
+    );
+    let names: Vec<&str> = mapping["fileMatch"]
+        .as_array()
+        .expect("fileMatch")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(names, [".inboxlint.yaml", "inboxlint.yaml"]);
+}
+
 /// A validator for a committed schema file: what editors load is what is tested.
 fn validator(relative: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join(relative)).expect("committed schema");
@@ -177,7 +197,8 @@ fn every_built_in_rule_and_dialect_validates() {
     let mut files = Vec::new();
     yaml_files(&root().join("rules"), &mut files);
     files.sort();
-    let (mut rules, mut dialects) = (0, 0);
+    let (mut rules, mut dialects, mut modelines) = (0, 0, 0);
+    let mut missing = Vec::new();
     for path in &files {
         let rel = path.strip_prefix(root().join("rules")).expect("under rules/");
         let group = rel
@@ -196,10 +217,41 @@ fn every_built_in_rule_and_dialect_validates() {
             continue;
         };
         let text = std::fs::read_to_string(path).expect("read");
+        // A modeline, where a file has one, points at the schema it is validated against here.
+        if let Some(target) = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# yaml-language-server: $schema="))
+        {
+            let expected = if std::ptr::eq(v, &rules_v) {
+                "rule.schema.json"
+            } else {
+                "esp-dialect.schema.json"
+            };
+            assert_eq!(
+                Path::new(target).file_name().and_then(|n| n.to_str()),
+                Some(expected),
+                "{}",
+                path.display()
+            );
+            assert!(
+                path.parent().expect("dir").join(target).is_file(),
+                "{}: {target}",
+                path.display()
+            );
+            modelines += 1;
+        } else {
+            missing.push(path.display().to_string());
+        }
         let errs = errors(v, &path.display().to_string(), &text);
         assert!(errs.is_empty(), "{}:\n{}", path.display(), errs.join("\n"));
     }
     assert!(rules >= 40 && dialects >= 40, "{rules} rules, {dialects} dialects");
+    assert!(
+        missing.is_empty(),
+        "start these with `# yaml-language-server: $schema=../../schemas/rule.schema.json` (esp-dialect.schema.json for esp/): {missing:?}"
+    );
+    assert_eq!(modelines, rules + dialects);
     eprintln!("validated {rules} rule files and {dialects} dialect files");
 }
 
@@ -248,12 +300,16 @@ fn schema_and_loader_agree_on_configs() {
         let errs = errors(&v, "case", text);
         assert_eq!(errs.is_empty(), ok, "schema on {text:?}: {errs:?}");
     }
+    // The one known difference: the loader also takes YAML 1.1 spellings of booleans, which
+    // editors (YAML 1.2) read as strings; the schema asks for `true`/`false`, as README says.
+    assert!(loader_accepts("infer-class: yes\n"));
+    assert!(!errors(&v, "case", "infer-class: yes\n").is_empty());
     // With rule directories (here or in a parent) an `esp:` name may be a user dialect.
     assert!(errors(&v, "case", "esp: [acme-esp]\nrule-dirs: [rules]\n").is_empty());
     assert!(errors(&v, "case", "esp: [acme-esp]\nextends: ../base.yaml\n").is_empty());
 }
 
-/// A rule that compiles except for what `extra` changes.
+/// A complete rule file around `matcher` (its `forbid:`/`require:` lines).
 fn rule_text(matcher: &str) -> String {
     format!(
         "id: acme/x\ntitle: t\nseverity: warning\nkinds: [html]\n{matcher}\nmessage: m\nhelp: h\nexamples: {{invalid: [], valid: []}}\n"
