@@ -525,11 +525,17 @@ fn file_section(out: &mut String, i: usize, report: &FileReport, facts: &Facts<'
         }
         None => {}
     }
-    out.push_str("<ol class=\"findings\">");
+    // Grouped by rule, so what to do and the legal basis are said once per rule and file: a
+    // template with twenty http:// links would otherwise repeat them twenty times.
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (n, d) in report.diagnostics.iter().enumerate() {
-        finding(out, i, n + 1, report, d, facts);
+        groups.entry(&d.rule).or_default().push(n);
     }
-    out.push_str("</ol></details>");
+    out.push_str("<ul class=\"rule-groups\">");
+    for (rule, members) in groups {
+        rule_group(out, i, report, rule, &members, facts);
+    }
+    out.push_str("</ul></details>");
 }
 
 fn preview_frame(out: &mut String, report: &FileReport) {
@@ -565,68 +571,68 @@ fn preview_frame(out: &mut String, report: &FileReport) {
     }
 }
 
-fn severity_class(s: Severity) -> &'static str {
-    s.as_str()
-}
-
-fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Diagnostic, facts: &Facts<'_>) {
-    let st = state(d);
-    let _ = write!(
-        out,
-        "<li class=\"finding {}{}\" id=\"f-{file}-{n}\" data-rule=\"",
-        severity_class(d.severity),
-        if st == State::New { "" } else { " quiet" }
-    );
-    escape::push(out, &d.rule);
-    let sev = d.severity.as_str();
-    let _ = write!(
-        out,
-        "\"><div class=\"fhead\">#{n} <span class=\"badge {sev}\">{sev}</span> <a href=\"#{}\">",
-        escape::anchor("rule-", &d.rule)
-    );
-    escape::push(out, &d.rule);
-    let at = report.source.line_col(d.span.start);
-    let _ = write!(
-        out,
-        "</a> <span class=\"loc\">line {}, column {}</span>",
-        at.line, at.column
-    );
-    for r in facts.regulations_of(&d.rule) {
-        let _ = write!(out, " <span class=\"badge reg\">{}</span>", r.name());
-    }
-    if let Some(s) = &d.suppressed {
-        out.push_str(" <span class=\"badge state\">");
-        out.push_str(if st == State::Baselined {
-            "baselined"
-        } else {
-            "suppressed"
-        });
-        if let Some(reason) = &s.reason {
-            out.push_str(": ");
-            escape::push(out, reason);
-        }
+/// One rule's findings in a file: the rule, its regulations, what to do and its references
+/// once, then each finding with its location, message and source excerpt.
+fn rule_group(out: &mut String, file: usize, report: &FileReport, rule: &str, members: &[usize], facts: &Facts<'_>) {
+    let anchor = escape::anchor("rule-", rule);
+    let _ = write!(out, "<li class=\"rule-group\"><div class=\"fhead\"><a href=\"#{anchor}\">");
+    escape::push(out, rule);
+    out.push_str("</a>");
+    let meta = facts.rules.get(rule);
+    if let Some(m) = meta.filter(|m| m.title != m.id) {
+        out.push_str(" <span class=\"title\">");
+        escape::push(out, &m.title);
         out.push_str("</span>");
     }
-    out.push_str("</div><p class=\"msg\">");
-    escape::push(out, &d.message);
-    out.push_str("</p>");
-    source_excerpt(out, &report.source, d.span);
-    let meta = facts.rules.get(&d.rule);
-    let help = d.help.as_deref().or(meta.map(|m| m.help.as_str())).unwrap_or("");
+    for r in facts.regulations_of(rule) {
+        let _ = write!(out, " <span class=\"badge reg\">{}</span>", r.name());
+    }
+    out.push_str("</div>");
+    let first = members.first().map(|&n| &report.diagnostics[n]);
+    let help = first
+        .and_then(|d| d.help.as_deref())
+        .or(meta.map(|m| m.help.as_str()))
+        .unwrap_or("");
     if !help.is_empty() {
         out.push_str("<p class=\"help\"><strong>What to do:</strong> ");
         escape::push(out, help);
-        let _ = write!(
-            out,
-            " <a href=\"#{}\">Why this matters</a></p>",
-            escape::anchor("rule-", &d.rule)
-        );
+        let _ = write!(out, " <a href=\"#{anchor}\">Why this matters</a></p>");
     }
     if let Some(meta) = meta.filter(|m| !m.refs.is_empty()) {
         out.push_str("<p class=\"refs\">Legal basis and references: ");
         escape::push(out, &meta.refs.join("; "));
         out.push_str("</p>");
     }
+    out.push_str("<ol class=\"findings\">");
+    for &n in members {
+        finding(out, file, n + 1, report, &report.diagnostics[n]);
+    }
+    out.push_str("</ol></li>");
+}
+
+fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Diagnostic) {
+    let st = state(d);
+    let sev = d.severity.as_str();
+    let quiet = if st == State::New { "" } else { " quiet" };
+    let at = report.source.line_col(d.span.start);
+    let _ = write!(
+        out,
+        "<li class=\"finding {sev}{quiet}\" id=\"f-{file}-{n}\" value=\"{n}\"><span class=\"badge {sev}\">{sev}</span> <span class=\"loc\">line {}, column {}</span>",
+        at.line, at.column
+    );
+    if let Some(s) = &d.suppressed {
+        out.push_str(" <span class=\"badge state\">");
+        out.push_str(if st == State::Baselined { "baselined" } else { "suppressed" });
+        if let Some(reason) = &s.reason {
+            out.push_str(": ");
+            escape::push(out, reason);
+        }
+        out.push_str("</span>");
+    }
+    out.push_str("<p class=\"msg\">");
+    escape::push(out, &d.message);
+    out.push_str("</p>");
+    source_excerpt(out, &report.source, d.span);
     out.push_str("</li>");
 }
 
