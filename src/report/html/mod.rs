@@ -575,7 +575,10 @@ fn preview_frame(out: &mut String, report: &FileReport) {
 /// once, then each finding with its location, message and source excerpt.
 fn rule_group(out: &mut String, file: usize, report: &FileReport, rule: &str, members: &[usize], facts: &Facts<'_>) {
     let anchor = escape::anchor("rule-", rule);
-    let _ = write!(out, "<li class=\"rule-group\"><div class=\"fhead\"><a href=\"#{anchor}\">");
+    let _ = write!(
+        out,
+        "<li class=\"rule-group\"><div class=\"fhead\"><a href=\"#{anchor}\">"
+    );
     escape::push(out, rule);
     out.push_str("</a>");
     let meta = facts.rules.get(rule);
@@ -622,7 +625,11 @@ fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Dia
     );
     if let Some(s) = &d.suppressed {
         out.push_str(" <span class=\"badge state\">");
-        out.push_str(if st == State::Baselined { "baselined" } else { "suppressed" });
+        out.push_str(if st == State::Baselined {
+            "baselined"
+        } else {
+            "suppressed"
+        });
         if let Some(reason) = &s.reason {
             out.push_str(": ");
             escape::push(out, reason);
