@@ -258,8 +258,9 @@ fn regulations_section(out: &mut String, facts: &Facts<'_>) {
         };
         let _ = write!(
             out,
-            "<tr data-regulation=\"{slug}\"><th>{name}</th><td class=\"why\">{about}</td><td><details><summary>{} rules</summary>",
-            rules.len()
+            "<tr data-regulation=\"{slug}\"><th>{name}</th><td class=\"why\">{about}</td><td><details><summary>{} rule{}</summary>",
+            rules.len(),
+            if rules.len() == 1 { "" } else { "s" }
         );
         for m in &rules {
             let n = facts.by_rule.get(m.id.as_str()).map_or(0, Tally::total);
@@ -482,7 +483,7 @@ fn findings_section(
     let shown = previews.values().filter(|p| matches!(p, PreviewPlan::Show)).count();
     let _ = write!(
         out,
-        "<section id=\"findings\"><h2>Findings by file</h2><p class=\"note\">{shown} email previews: the HTML templates with the most findings, up to {}, each at most {} KB; offending elements are outlined in red and what an email lacks is listed in a dashed box at its end. Previews load no image, font or stylesheet, run no script and follow no link.</p>",
+        "<section id=\"findings\"><h2>Findings by file</h2><p class=\"note\">Email previews: {shown}, of the HTML templates with the most findings (up to {}, each at most {} KB). Offending elements are outlined in red and what an email lacks is listed in a dashed box at its end. Previews load no image, font or stylesheet, run no script and follow no link.</p>",
         input.limits.max_previews,
         input.limits.max_bytes / 1024
     );
@@ -723,8 +724,10 @@ fn rules_section(out: &mut String, facts: &Facts<'_>) {
             escape::anchor("rule-", id)
         );
         escape::push(out, id);
-        out.push_str(": ");
-        escape::push(out, &meta.title);
+        if meta.title != *id {
+            out.push_str(": ");
+            escape::push(out, &meta.title);
+        }
         out.push_str("</h3><p>");
         for r in facts.regulations_of(id) {
             let _ = write!(out, "<span class=\"badge reg\">{}</span> ", r.name());
@@ -764,4 +767,100 @@ fn rules_section(out: &mut String, facts: &Facts<'_>) {
         out.push_str("</article>");
     }
     out.push_str("</section>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{ClassInfo, MessageClass};
+    use crate::report::tests::{files_checked, sample_reports, snapshot_settings};
+
+    fn catalog() -> RuleCatalog {
+        [RuleMeta {
+            id: "privacy/pii-in-url".into(),
+            title: "Personal data in a link or image URL".into(),
+            help: "Identify the recipient with an opaque id instead.".into(),
+            docs: Some("Trackers and server logs keep URLs.\n\nAn email address in one is personal data.".into()),
+            docs_url: None,
+            default_severity: Severity::Error,
+            refs: vec!["GDPR Art. 5(1)(c)".into(), "https://support.google.com/a/answer/81126".into()],
+        }]
+        .into_iter()
+        .collect()
+    }
+
+    fn files() -> Vec<FileInfo> {
+        vec![
+            FileInfo {
+                path: "campaigns/spring.yaml".into(),
+                kind: FileKind::Config,
+                class: ClassInfo::default(),
+            },
+            FileInfo {
+                path: "emails/welcome.html".into(),
+                kind: FileKind::Html,
+                class: ClassInfo {
+                    class: MessageClass::Marketing,
+                    source: ClassSource::Inferred {
+                        reason: "score -3: the text says \"Offre spéciale\" (an offer) (-3)".into(),
+                    },
+                },
+            },
+        ]
+    }
+
+    fn page(limits: PreviewLimits) -> String {
+        let reports = sample_reports();
+        let summary = Summary::of(&reports, files_checked());
+        render(&PageInput {
+            reports: &reports,
+            files: &files(),
+            partials: &HashSet::new(),
+            summary: &summary,
+            catalog: &catalog(),
+            limits,
+        })
+    }
+
+    /// The page without its stylesheet, one tag per line, so a change shows as a readable diff.
+    #[test]
+    fn page_snapshot() {
+        let page = page(PreviewLimits::default());
+        let start = page.find("<style>").unwrap();
+        let end = page.find("</style>").unwrap();
+        let body = format!("{}<style>…</style>{}", &page[..start], &page[end + "</style>".len()..]);
+        let readable = body.replace("><", ">\n<");
+        snapshot_settings().bind(|| insta::assert_snapshot!("report_html_page", readable));
+    }
+
+    #[test]
+    fn counts_regulations_and_states() {
+        let html = page(PreviewLimits::default());
+        let reports = sample_reports();
+        let summary = Summary::of(&reports, files_checked());
+        for (key, n) in [
+            ("files", summary.files),
+            ("errors", summary.errors),
+            ("warnings", summary.warnings),
+            ("infos", summary.infos),
+            ("messages", 1),
+            ("suppressed", 1),
+            ("baselined", 0),
+        ] {
+            assert!(html.contains(&format!("<dd data-count=\"{key}\">{n}</dd>")), "{key}");
+        }
+        // pii-in-url cites GDPR and Google's sender guidelines: one error under each.
+        for slug in ["gdpr-pecr", "bulk-sender"] {
+            let row = &html[html.find(&format!("data-regulation=\"{slug}\"")).unwrap()..];
+            assert!(row.contains("<td class=\"n\" data-count=\"errors\">1</td>"), "{slug}");
+        }
+        assert!(html.contains("<p>An email address in one is personal data.</p>"));
+        assert_eq!(html.matches("<iframe sandbox=\"\"").count(), 1);
+        let none = page(PreviewLimits {
+            max_previews: 0,
+            max_bytes: 1 << 20,
+        });
+        assert!(!none.contains("<iframe"));
+        assert!(none.contains("No preview: only the 0 templates with the most findings are previewed."));
+    }
 }
