@@ -783,7 +783,10 @@ mod tests {
             docs: Some("Trackers and server logs keep URLs.\n\nAn email address in one is personal data.".into()),
             docs_url: None,
             default_severity: Severity::Error,
-            refs: vec!["GDPR Art. 5(1)(c)".into(), "https://support.google.com/a/answer/81126".into()],
+            refs: vec![
+                "GDPR Art. 5(1)(c)".into(),
+                "https://support.google.com/a/answer/81126".into(),
+            ],
         }]
         .into_iter()
         .collect()
