@@ -300,12 +300,16 @@ fn schema_and_loader_agree_on_configs() {
         let errs = errors(&v, "case", text);
         assert_eq!(errs.is_empty(), ok, "schema on {text:?}: {errs:?}");
     }
+    // The one known difference: the loader also takes YAML 1.1 spellings of booleans, which
+    // editors (YAML 1.2) read as strings; the schema asks for `true`/`false`, as README says.
+    assert!(loader_accepts("infer-class: yes\n"));
+    assert!(!errors(&v, "case", "infer-class: yes\n").is_empty());
     // With rule directories (here or in a parent) an `esp:` name may be a user dialect.
     assert!(errors(&v, "case", "esp: [acme-esp]\nrule-dirs: [rules]\n").is_empty());
     assert!(errors(&v, "case", "esp: [acme-esp]\nextends: ../base.yaml\n").is_empty());
 }
 
-/// A rule that compiles except for what `extra` changes.
+/// A complete rule file around `matcher` (its `forbid:`/`require:` lines).
 fn rule_text(matcher: &str) -> String {
     format!(
         "id: acme/x\ntitle: t\nseverity: warning\nkinds: [html]\n{matcher}\nmessage: m\nhelp: h\nexamples: {{invalid: [], valid: []}}\n"
