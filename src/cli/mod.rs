@@ -1,5 +1,6 @@
 //! Command-line interface: clap arguments and one module per command.
 
+pub mod cache;
 pub mod check;
 pub mod ci;
 pub mod completions;
@@ -8,6 +9,7 @@ pub mod init;
 pub mod lsp;
 pub mod progress;
 pub mod rules;
+pub mod shard;
 pub mod statistics;
 pub mod test;
 

@@ -9,7 +9,6 @@ use super::resolve::{self, Candidates, Roots};
 use crate::source::Span;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -94,7 +93,7 @@ pub(crate) struct Node {
     pub implicit_layout: Option<(String, Link)>,
     /// Kept only for files something includes; entries are read again by whoever lints them.
     pub text: Option<Arc<str>>,
-    pub hash: u64,
+    pub hash: u128,
     /// Given to `build`/`update`, rather than found by following a reference.
     pub listed: bool,
 }
@@ -132,10 +131,8 @@ pub struct IncludeGraph {
 /// A file's scan with the links of its directives, its implicit layout and its language.
 pub(crate) type ScanOf = (Scan, Vec<Option<Link>>, Option<(String, Link)>, Language);
 
-pub(crate) fn hash_text(text: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+pub(crate) fn hash_text(text: &str) -> u128 {
+    crate::content_hash::content_hash(text.as_bytes())
 }
 
 impl IncludeGraph {
@@ -764,7 +761,7 @@ fn parse_mailer_layout(src: &str) -> MailerLayout {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn project(files: &[(&str, &str)]) -> (IncludeGraph, HashMap<PathBuf, String>) {
