@@ -44,7 +44,7 @@ impl FileKind {
 }
 
 /// Where a composition directive leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum IncludeStatus {
     /// To a file that exists.
@@ -135,16 +135,20 @@ impl Default for ClassInfo {
 }
 
 /// What a merge tag is for, from the dialect registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// Unsubscribes the recipient.
     Unsubscribe,
+    /// Opens a preference centre.
     Preferences,
     /// The sender's street or PO box line (or a whole address block).
     Address,
     /// Only a city, state, postcode or country of the sender: not a postal address on its own.
     Locality,
+    /// The sender's name or identity.
     Sender,
+    /// A link to the message as a web page.
     WebView,
 }
 
@@ -162,16 +166,19 @@ impl Role {
 }
 
 /// Whether a tag prints a value, controls flow, or is a template comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TagKind {
+    /// Prints a value.
     Output,
+    /// Controls flow (`{% if %}`, `{{#each}}`).
     Block,
+    /// A template comment.
     Comment,
 }
 
 /// Where in the markup a merge tag sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TagContext {
     /// Inside an href/src/action/background URL.
@@ -202,12 +209,15 @@ impl TagContext {
 }
 
 /// What a link-emitting token produces: a bare URL (goes in href) or a whole anchor (must not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Emits {
+    /// A bare URL, for an `href`.
     #[default]
     Url,
+    /// A whole `<a>` element.
     Anchor,
+    /// Text.
     Text,
 }
 
@@ -262,11 +272,14 @@ impl Element {
 }
 
 /// What a link is for, decided from its tags' roles or its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Purpose {
+    /// Unsubscribes the recipient.
     Unsubscribe,
+    /// Opens a preference centre.
     Preferences,
+    /// Shows the message as a web page.
     WebView,
 }
 

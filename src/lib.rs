@@ -16,6 +16,7 @@ pub mod lsp;
 pub mod message;
 pub mod report;
 pub mod rules;
+pub mod schema_gen;
 pub mod source;
 pub mod syntax;
 pub mod workspace;

@@ -69,6 +69,7 @@ fn meta(rule: &crate::rules::Rule) -> RuleMeta {
         id: rule.id.clone(),
         title: rule.title.clone(),
         help: rule.help.clone(),
+        docs: rule.docs.clone(),
         docs_url: Some(rule.docs_url()),
         default_severity: rule.severity,
         refs: rule.refs.clone(),

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod init;
 pub mod lsp;
 pub mod progress;
+pub mod report;
 pub mod rules;
 pub mod shard;
 pub mod statistics;
@@ -38,6 +39,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (default: the current directory).
     Check(check::CheckArgs),
+    /// Write the compliance report: one self-contained HTML page (`--html FILE`) with findings
+    /// per regulation and per message, email previews and charts.
+    Report(report::ReportArgs),
     /// Write a commented starter `.inboxlint.yaml` in the current directory.
     Init(init::InitArgs),
     /// List the rules: id, severity, kinds and title (`--format json|markdown` for more).
@@ -65,6 +69,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),

@@ -99,6 +99,7 @@ mod tests {
             id: "security/insecure-link".into(),
             title: "Link over plain HTTP".into(),
             help: String::new(),
+            docs: None,
             docs_url: None,
             default_severity: Severity::Warning,
             refs: vec![],

@@ -6,6 +6,7 @@ use super::tag_scanner::TagScanner;
 use super::yaml::{self, LoadError};
 use crate::document::{Emits, Role, TagKind};
 use crate::lazy_regex::LazyRegex;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -37,10 +38,16 @@ struct SyntaxDef {
     pattern: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(
+    title = "inboxlint ESP dialect",
+    description = "`esp/<id>.yaml`: an ESP's merge tags and what they do, its footer behaviour and click hosts."
+)]
 struct DialectFile {
+    /// The id `esp:` names in `.inboxlint.yaml` (`mailchimp`).
     dialect: String,
+    /// The vendor's name (`Mailchimp`).
     name: String,
     /// The vendor pages the tokens were checked against.
     #[serde(default)]
@@ -49,8 +56,11 @@ struct DialectFile {
     /// such a dialect is unverified.
     #[serde(default)]
     unverified: Option<String>,
+    /// Footer parts the ESP adds itself when a template lacks them: `true` (the unsubscribe
+    /// link and the address) or a list of roles.
     #[serde(default)]
     auto_footer: FooterParts,
+    /// Footer parts without which the ESP refuses to save or send: `true` or a list of roles.
     #[serde(default)]
     blocks_send: FooterParts,
     /// What the ESP does about a missing footer, in the vendor's terms, for the finding's message.
@@ -60,19 +70,23 @@ struct DialectFile {
     /// configured they count as the sender's own hosts (privacy/pii-in-url).
     #[serde(default)]
     click_hosts: Vec<String>,
+    /// Tags the ESP documents, with what they do.
     #[serde(default)]
     tokens: Vec<TokenDef>,
+    /// Regexes over tag names, for families of tags (`unsubscribe_*`).
     #[serde(default)]
     names: Vec<NamePatternDef>,
 }
 
 /// `auto-footer: true` (the unsubscribe link and the address) or the parts the ESP supplies.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(untagged)]
 enum FooterParts {
     #[default]
     None,
+    /// `true`: the unsubscribe link and the address.
     All(bool),
+    /// These parts.
     Parts(Vec<Role>),
 }
 
@@ -86,14 +100,18 @@ impl FooterParts {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct TokenDef {
+    /// The tag as written (`*|UNSUB|*`, `{{ unsubscribe_url }}`).
     tag: String,
+    /// What the tag is for.
     #[serde(default)]
     role: Option<Role>,
+    /// What a link-emitting tag produces.
     #[serde(default)]
     emits: Option<Emits>,
+    /// The PII category of what the tag prints (`email`, `name`).
     #[serde(default)]
     pii: Option<String>,
     /// A preference centre that itself offers "unsubscribe from all" (15 U.S.C. 7704(a)(3)(B)),
@@ -109,11 +127,14 @@ struct TokenDef {
     unverified: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NamePatternDef {
+    /// Regex over the normalised tag name.
     pattern: String,
+    /// What tags of such names are for.
     role: Role,
+    /// What a link-emitting tag produces.
     #[serde(default)]
     emits: Option<Emits>,
     /// Only tags of this syntax family (`[[UNSUB_LINK_DA]]` is Mailjet's only in `[[…]]`).
@@ -454,6 +475,11 @@ pub fn tag_name(body: &str) -> String {
             .replace(['[', ']', '\'', '"'], "");
     }
     name
+}
+
+/// The JSON Schema of an `esp/*.yaml` dialect file.
+pub fn dialect_schema() -> schemars::Schema {
+    crate::schema_gen::generator().into_root_schema_for::<DialectFile>()
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ pub struct RuleMeta {
     pub id: String,
     pub title: String,
     pub help: String,
+    /// The rule's plain-language explanation (`docs:` in its file), for the HTML report.
+    pub docs: Option<String>,
     /// Documentation page; only an `http(s)` URL is published as SARIF `helpUri`.
     pub docs_url: Option<String>,
     pub default_severity: Severity,
@@ -50,6 +52,7 @@ impl RuleCatalog {
                 id: d.rule.clone(),
                 title: d.rule.clone(),
                 help: d.help.clone().unwrap_or_default(),
+                docs: None,
                 docs_url: d.url.clone(),
                 default_severity: d.severity,
                 refs: Vec::new(),

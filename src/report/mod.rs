@@ -5,6 +5,7 @@ pub mod diagnostic;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod line_indexed;

@@ -260,6 +260,7 @@ mod tests {
             id: "privacy/pii-in-url".into(),
             title: "Personal data in a link or image URL".into(),
             help: "Identify the recipient with an opaque id instead.".into(),
+            docs: None,
             docs_url: Some("https://inboxlint.dev/rules/privacy/pii-in-url".into()),
             default_severity: Severity::Error,
             refs: vec![

@@ -3,6 +3,7 @@
 pub mod compiled;
 pub mod docs;
 pub mod load;
+pub mod rule_schema;
 pub mod schema;
 pub mod selector;
 pub mod setting_patterns;

@@ -4,8 +4,10 @@
 use crate::diagnostic::Severity;
 use crate::document::{FileKind, MessageClass};
 use crate::knowledge::yaml::{self, LoadError};
+use crate::workspace::config_schema;
 use crate::workspace::confine::ProjectRoot;
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,12 +15,17 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_NAMES: &[&str] = &[".inboxlint.yaml", "inboxlint.yaml", ".config/inboxlint.yaml"];
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// The level a rule runs at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
+    /// Findings are errors: `check` fails.
     Error,
+    /// Findings are warnings.
     Warning,
+    /// Findings are information.
     Info,
+    /// The rule does not run.
     Off,
 }
 
@@ -40,38 +47,72 @@ pub enum Size {
     Text(String),
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `.inboxlint.yaml`. The doc comments are the descriptions of the JSON Schema
+/// (`schemas/inboxlint.schema.json`) and of the editor's hover, so they speak to users.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(
+    title = "inboxlint configuration",
+    description = "`.inboxlint.yaml`: the nearest one up the tree applies to a file. Globs and paths are relative to the config file's directory.",
+    transform = config_schema::finish
+)]
 pub struct ConfigFile {
+    /// Another config file to inherit from (a path inside the project); this file's keys win.
     pub extends: Option<String>,
+    /// Jurisdictions whose rules apply: `us` (CAN-SPAM, the default), `ca` (CASL), `eu`
+    /// (GDPR/ePrivacy), `uk` (PECR). List every jurisdiction you mail.
+    #[serde(default)]
+    #[schemars(schema_with = "config_schema::profiles")]
     pub profiles: Option<Vec<String>>,
+    /// The ESPs your templates are written for (case-insensitive): their merge tags, footers
+    /// and click hosts are known. A dialect of a `rule-dirs` directory's `esp/` also counts.
+    #[serde(default)]
+    #[schemars(schema_with = "config_schema::esp")]
     pub esp: Option<Vec<String>>,
+    /// Lint only files matching these globs (default: everything inboxlint reads). Patterns
+    /// stay inside the project: no absolute paths, no `..`.
     #[serde(default)]
     pub include: Vec<String>,
+    /// Files and folders to leave out (`vendor/`, `**/*.min.html`); a bare name matches at any depth.
     #[serde(default)]
     pub exclude: Vec<String>,
-    /// Shorthand for `classes: {transactional: [...]}`.
+    /// Globs of transactional mail: shorthand for `classes: {transactional: [...]}`.
     #[serde(default)]
     pub transactional: Vec<String>,
+    /// Message classes by glob: marketing-only rules (unsubscribe, postal address) skip
+    /// transactional mail. When globs of both classes match, the longer one wins.
     #[serde(default)]
     pub classes: ClassGlobs,
+    /// Severities by rule id (`security/insecure-link`) or group (`template`, `template/*`):
+    /// `error`, `warning`, `info` or `off`.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleLevel>,
+    /// Severities for the files a glob matches, after `rules`: `{"legacy/**": {canspam/physical-address-missing: off}}`.
     #[serde(default)]
     pub per_file: BTreeMap<String, BTreeMap<String, RuleLevel>>,
+    /// Directories of your own rules (YAML files in the rule format, and `esp/*.yaml` dialects).
     #[serde(default)]
     pub rule_dirs: Vec<String>,
+    /// The baseline file: findings recorded in it are reported as known, not new.
     pub baseline: Option<String>,
+    /// Files larger than this are skipped: bytes (`10485760`) or with a unit (`10MiB`, `512 KiB`, `1gb`). Default 10MiB.
     pub max_file_size: Option<Size>,
+    /// Your registered postal address, so templates can be checked for it.
     pub address: Option<String>,
     /// The sender's own domains (`acme.example` covers its subdomains), for telling its own
-    /// links from third parties'.
-    pub sender_domains: Option<Vec<String>>,
+    /// links from third parties' (`privacy/pii-in-url`). Bare domain names: no scheme, path,
+    /// port or `@`.
     #[serde(default)]
+    #[schemars(schema_with = "config_schema::sender_domains")]
+    pub sender_domains: Option<Vec<String>>,
+    /// Force the kind of the files a glob matches (`"**/*.tpl": html`).
+    #[serde(default)]
+    #[schemars(schema_with = "config_schema::kinds")]
     pub kinds: BTreeMap<String, String>,
     /// Infer transactional mail from strong signals when no glob or marker says (default true).
     pub infer_class: Option<bool>,
-    /// Directories where includes are looked up (a template loader's search path).
+    /// Directories where includes are looked up (a template loader's search path); each must
+    /// be an existing directory inside the project.
     #[serde(default)]
     pub template_roots: Vec<String>,
     /// Globs of files that are partials even when nothing includes them.
@@ -80,11 +121,13 @@ pub struct ConfigFile {
 }
 
 /// `classes:`: globs that declare a message class, so nothing has to be inferred.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClassGlobs {
+    /// Globs of marketing mail.
     #[serde(default)]
     pub marketing: Vec<String>,
+    /// Globs of transactional mail (receipts, password resets): marketing-only rules skip it.
     #[serde(default)]
     pub transactional: Vec<String>,
 }
@@ -584,7 +627,7 @@ fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolv
 
 /// A `sender-domains:` entry as a bare lower-case domain name: at least two dot-separated labels of
 /// letters, digits and hyphens (IDNs in their `xn--` form); `None` for anything else.
-fn sender_domain(written: &str) -> Option<String> {
+pub(crate) fn sender_domain(written: &str) -> Option<String> {
     let d = written.trim().trim_end_matches('.').to_ascii_lowercase();
     let labels: Vec<&str> = d.split('.').collect();
     let label_ok = |l: &&str| {
