@@ -5,6 +5,15 @@ use schemars::transform::RecursiveTransform;
 use schemars::{Schema, SchemaGenerator};
 use serde_json::Value;
 
+/// Where editors fetch a committed schema: the raw file at this version's release tag, so a
+/// config written by one release is checked against that release's schema.
+pub fn release_url(file: &str) -> String {
+    format!(
+        "https://raw.githubusercontent.com/inboxlint/inboxlint/v{}/schemas/{file}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// The settings both schemas are generated with: JSON Schema 2020-12, as the loaders read.
 pub fn generator() -> SchemaGenerator {
     schemars::generate::SchemaSettings::draft2020_12()

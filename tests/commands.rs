@@ -342,9 +342,21 @@ fn init_writes_the_inferred_classes() {
         "wrote .inboxlint.yaml\nclassified 8 templates (1 undecided): confirm the `classes:` globs\n"
     );
     let written = std::fs::read_to_string(p.join(".inboxlint.yaml")).unwrap();
+    // The first line maps the file to the schema committed at this version's release tag.
+    let first = written.lines().next().unwrap();
+    let url = first.strip_prefix("# yaml-language-server: $schema=").expect(first);
+    let tagged = format!("/v{}/", env!("CARGO_PKG_VERSION"));
+    let (repo, committed) = url.split_once(&tagged).expect(url);
+    assert_eq!(repo, "https://raw.githubusercontent.com/inboxlint/inboxlint");
+    assert!(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(committed).is_file(),
+        "{committed}"
+    );
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    settings.bind(|| insta::assert_snapshot!("init_inferred_classes", written));
+    // The release tag changes with every version; the snapshot is about the rest.
+    let shown = written.replacen(&tagged, "/v[VERSION]/", 1);
+    settings.bind(|| insta::assert_snapshot!("init_inferred_classes", shown));
 
     // The written file is a working config: every template now has its class from a glob.
     let out = inboxlint(p)

@@ -40,6 +40,72 @@ fn the_committed_schemas_are_up_to_date() {
     );
 }
 
+#[test]
+fn the_schema_command_prints_the_committed_schemas() {
+    for (of, file) in [
+        ("config", "schemas/inboxlint.schema.json"),
+        ("rule", "schemas/rule.schema.json"),
+        ("esp-dialect", "schemas/esp-dialect.schema.json"),
+    ] {
+        let out = assert_cmd::Command::cargo_bin("inboxlint")
+            .expect("binary")
+            .args(["schema", of])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        let committed = std::fs::read_to_string(root().join(file)).expect("committed");
+        assert!(
+            String::from_utf8_lossy(&out.stdout) == committed,
+            "`inboxlint schema {of}` differs from {file}"
+        );
+    }
+    let out = assert_cmd::Command::cargo_bin("inboxlint")
+        .expect("binary")
+        .args(["schema", "campaign"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The README shows the modeline `init` writes and a `yaml.schemas` mapping: both must name the
+/// committed files at this version's tag.
+#[test]
+fn the_readme_points_editors_at_the_committed_schemas() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let start = readme.find("\n### Schemas: ").expect("a Schemas section");
+    let section = &readme[start..start + readme[start..].find("\n### Messages").expect("next section")];
+    assert!(section.contains(&format!("```yaml\n{}\n```", config_schema::modeline())));
+    let json_start = section.find("```json\n").expect("a json block") + "```json\n".len();
+    let block = &section[json_start..json_start + section[json_start..].find("```").expect("closed")];
+    let v: Value = serde_json::from_str(block).expect("the block is JSON");
+    let mapped = v["yaml.schemas"].as_object().expect("yaml.schemas");
+    for file in ["inboxlint.schema.json", "rule.schema.json", "esp-dialect.schema.json"] {
+        assert!(root().join("schemas").join(file).is_file());
+        assert!(mapped.contains_key(&inboxlint::schema_gen::release_url(file)), "{file}");
+    }
+    assert_eq!(mapped.len(), 3);
+}
+
+/// The VS Code extension hands the config schema to the YAML extension (which validates and
+/// completes from it when installed), at this version's tag like `init`'s modeline.
+#[test]
+fn the_vscode_extension_maps_configs_to_the_schema() {
+    let text = std::fs::read_to_string(root().join("editors/vscode/package.json")).expect("package.json");
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    let mapping = &v["contributes"]["yamlValidation"][0];
+    assert_eq!(
+        mapping["url"],
+        inboxlint::schema_gen::release_url("inboxlint.schema.json")
+    );
+    let names: Vec<&str> = mapping["fileMatch"]
+        .as_array()
+        .expect("fileMatch")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(names, [".inboxlint.yaml", "inboxlint.yaml"]);
+}
+
 /// A validator for a committed schema file: what editors load is what is tested.
 fn validator(relative: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join(relative)).expect("committed schema");
@@ -131,7 +197,8 @@ fn every_built_in_rule_and_dialect_validates() {
     let mut files = Vec::new();
     yaml_files(&root().join("rules"), &mut files);
     files.sort();
-    let (mut rules, mut dialects) = (0, 0);
+    let (mut rules, mut dialects, mut modelines) = (0, 0, 0);
+    let mut missing = Vec::new();
     for path in &files {
         let rel = path.strip_prefix(root().join("rules")).expect("under rules/");
         let group = rel
@@ -150,10 +217,41 @@ fn every_built_in_rule_and_dialect_validates() {
             continue;
         };
         let text = std::fs::read_to_string(path).expect("read");
+        // A modeline, where a file has one, points at the schema it is validated against here.
+        if let Some(target) = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# yaml-language-server: $schema="))
+        {
+            let expected = if std::ptr::eq(v, &rules_v) {
+                "rule.schema.json"
+            } else {
+                "esp-dialect.schema.json"
+            };
+            assert_eq!(
+                Path::new(target).file_name().and_then(|n| n.to_str()),
+                Some(expected),
+                "{}",
+                path.display()
+            );
+            assert!(
+                path.parent().expect("dir").join(target).is_file(),
+                "{}: {target}",
+                path.display()
+            );
+            modelines += 1;
+        } else {
+            missing.push(path.display().to_string());
+        }
         let errs = errors(v, &path.display().to_string(), &text);
         assert!(errs.is_empty(), "{}:\n{}", path.display(), errs.join("\n"));
     }
     assert!(rules >= 40 && dialects >= 40, "{rules} rules, {dialects} dialects");
+    assert!(
+        missing.is_empty(),
+        "start these with `# yaml-language-server: $schema=../../schemas/rule.schema.json` (esp-dialect.schema.json for esp/): {missing:?}"
+    );
+    assert_eq!(modelines, rules + dialects);
     eprintln!("validated {rules} rule files and {dialects} dialect files");
 }
 
@@ -202,12 +300,16 @@ fn schema_and_loader_agree_on_configs() {
         let errs = errors(&v, "case", text);
         assert_eq!(errs.is_empty(), ok, "schema on {text:?}: {errs:?}");
     }
+    // The one known difference: the loader also takes YAML 1.1 spellings of booleans, which
+    // editors (YAML 1.2) read as strings; the schema asks for `true`/`false`, as README says.
+    assert!(loader_accepts("infer-class: yes\n"));
+    assert!(!errors(&v, "case", "infer-class: yes\n").is_empty());
     // With rule directories (here or in a parent) an `esp:` name may be a user dialect.
     assert!(errors(&v, "case", "esp: [acme-esp]\nrule-dirs: [rules]\n").is_empty());
     assert!(errors(&v, "case", "esp: [acme-esp]\nextends: ../base.yaml\n").is_empty());
 }
 
-/// A rule that compiles except for what `extra` changes.
+/// A complete rule file around `matcher` (its `forbid:`/`require:` lines).
 fn rule_text(matcher: &str) -> String {
     format!(
         "id: acme/x\ntitle: t\nseverity: warning\nkinds: [html]\n{matcher}\nmessage: m\nhelp: h\nexamples: {{invalid: [], valid: []}}\n"

@@ -860,3 +860,105 @@ fn template_roots_and_partials_from_the_config_shape_messages_in_the_editor() {
     assert!(codes(&d).contains("canspam/unsubscribe-missing"), "{d}");
     assert_eq!(c.shutdown_and_exit(), 0);
 }
+
+/// The labels of a completion answer.
+fn labels(result: &Value) -> Vec<String> {
+    result["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["label"].as_str().expect("label").to_string())
+        .collect()
+}
+
+fn complete(c: &mut Client, uri: &str, line: u32, character: u32) -> Value {
+    c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    )
+}
+
+fn hover_text(c: &mut Client, uri: &str, line: u32, character: u32) -> String {
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    );
+    h["contents"]["value"].as_str().unwrap_or_default().to_string()
+}
+
+/// In `.inboxlint.yaml` the server completes keys and values and describes keys, from the
+/// config's JSON Schema (schemas/inboxlint.schema.json), and rule ids from the loaded rules.
+#[test]
+fn config_keys_complete_and_hover_from_the_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join(".inboxlint.yaml");
+    let text = "profiles: [us, ]\nrules:\n  template: \n  \n\n";
+    std::fs::write(&config, "profiles: [us]\n").expect("config");
+    let mut c = Client::start(dir.path(), json!({}));
+    let caps = &c.init_result["capabilities"];
+    assert!(caps["completionProvider"].is_object(), "{caps}");
+    let uri = c.open(&config, "yaml", text);
+
+    // Top level, on the blank last line: every key but the ones already written.
+    let top = labels(&complete(&mut c, &uri, 4, 0));
+    for key in [
+        "esp",
+        "classes",
+        "per-file",
+        "sender-domains",
+        "max-file-size",
+        "exclude",
+    ] {
+        assert!(top.contains(&key.to_string()), "{key} in {top:?}");
+    }
+    assert!(
+        !top.contains(&"profiles".to_string()) && !top.contains(&"rules".to_string()),
+        "{top:?}"
+    );
+    let esp = complete(&mut c, &uri, 4, 0)["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["label"] == "esp")
+        .cloned()
+        .expect("esp");
+    assert_eq!(esp["textEdit"]["newText"], "esp: ");
+    assert!(
+        esp["documentation"]["value"]
+            .as_str()
+            .expect("doc")
+            .contains("ESPs your templates are written for"),
+        "{esp}"
+    );
+
+    // Inside `profiles: [us, ]`: the profile names, each with its law.
+    let profiles = complete(&mut c, &uri, 0, 15);
+    assert_eq!(labels(&profiles), ["us", "ca", "eu", "uk"]);
+    assert_eq!(profiles["items"][1]["documentation"]["value"], "Canada: CASL");
+
+    // Under `rules:`: rule ids and groups; after `template: `, the severities.
+    let ids = labels(&complete(&mut c, &uri, 3, 2));
+    assert!(ids.contains(&"security/insecure-link".to_string()), "{ids:?}");
+    assert!(
+        ids.contains(&"canspam".to_string()) && !ids.contains(&"template".to_string()),
+        "{ids:?}"
+    );
+    assert_eq!(
+        labels(&complete(&mut c, &uri, 2, 12)),
+        ["error", "warning", "info", "off"]
+    );
+
+    // Hover: a key's description, a profile's law, a rule id's title.
+    let h = hover_text(&mut c, &uri, 0, 3);
+    assert!(h.starts_with("**`profiles`**") && h.contains("CASL"), "{h}");
+    assert!(hover_text(&mut c, &uri, 0, 12).contains("CAN-SPAM"));
+    let h = hover_text(&mut c, &uri, 1, 2);
+    assert!(h.contains("Severities by rule id"), "{h}");
+    let h = hover_text(&mut c, &uri, 2, 4);
+    assert!(h.contains("`template`"), "{h}");
+
+    // Other buffers get no config completion.
+    let html = c.open(&dir.path().join("a.html"), "html", "<p>hi</p>\n");
+    assert!(labels(&complete(&mut c, &html, 0, 3)).is_empty());
+    assert_eq!(c.shutdown_and_exit(), 0);
+}

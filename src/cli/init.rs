@@ -2,6 +2,7 @@ use super::{EXIT_ERROR, EXIT_OK};
 use crate::document::{ClassSource, FileKind, MessageClass};
 use crate::engine::{Linter, Overrides};
 use crate::workspace::config::{DEFAULT_MAX_FILE_SIZE, STARTER, STARTER_CLASSES};
+use crate::workspace::config_schema;
 use crate::workspace::{kind, walk};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -29,7 +30,13 @@ pub fn run(args: InitArgs) -> u8 {
         _ => PathBuf::from("."),
     };
     let templates = decide_templates(&root);
-    let text = STARTER.replacen(STARTER_CLASSES, &classes_section(&templates), 1);
+    // The modeline first: editors with yaml-language-server validate and complete the file
+    // from the schema of the release that wrote it.
+    let text = format!(
+        "{}\n{}",
+        config_schema::modeline(),
+        STARTER.replacen(STARTER_CLASSES, &classes_section(&templates), 1)
+    );
     match crate::atomic_write::write(&args.path, text.as_bytes()) {
         Ok(()) => {
             println!("wrote {}", args.path.display());

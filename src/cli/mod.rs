@@ -10,6 +10,7 @@ pub mod lsp;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod shard;
 pub mod statistics;
 pub mod test;
@@ -52,6 +53,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Run the language server on stdin/stdout for editors.
     Lsp(lsp::LspArgs),
+    /// Print the JSON Schema of `.inboxlint.yaml`, of rule files or of ESP dialect files.
+    Schema(schema::SchemaArgs),
     /// Print shell completions: `inboxlint completions bash > /etc/bash_completion.d/inboxlint`.
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), or write one per command with `--dir`.
@@ -75,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Test(args) => test::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     };

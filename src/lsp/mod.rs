@@ -5,6 +5,7 @@
 //! stdout; logs go to stderr and `window/logMessage`.
 
 pub mod actions;
+pub mod config_keys;
 pub mod convert;
 pub mod documents;
 pub mod hover;

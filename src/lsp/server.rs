@@ -6,14 +6,15 @@
 
 use super::documents::{self, Document, Documents};
 use super::lint::{self, BufferFindings};
-use super::{actions, convert, hover, watch};
+use super::{actions, config_keys, convert, hover, watch};
 use crate::engine::{Linter, Overrides};
 use crate::knowledge::yaml::LoadError;
 use crate::source::SourceText;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    CodeActionParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentDiagnosticParams, HoverParams, Uri,
+    CodeActionParams, CompletionParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentDiagnosticParams,
+    HoverParams, Uri,
 };
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -50,6 +51,8 @@ pub fn capabilities(pull: bool) -> Value {
         "positionEncoding": "utf-16",
         "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
         "hoverProvider": true,
+        // Keys and values of `.inboxlint.yaml`, from its JSON Schema.
+        "completionProvider": {"triggerCharacters": [" ", "-", "[", ","], "resolveProvider": false},
         "codeActionProvider": {"codeActionKinds": ["quickfix"], "resolveProvider": false},
     });
     if pull {
@@ -219,6 +222,7 @@ impl Server<'_> {
             }
             "textDocument/codeAction" => self.code_action(req.params),
             "textDocument/hover" => self.hover(req.params),
+            "textDocument/completion" => self.completion(req.params),
             "textDocument/diagnostic" => self.pull_diagnostics(req.params),
             other => Err((
                 ErrorCode::MethodNotFound,
@@ -504,7 +508,24 @@ impl Server<'_> {
         let Some(doc) = self.docs.get(&uri) else {
             return Ok(Value::Null);
         };
-        serde_json::to_value(hover::hover(doc, p.text_document_position_params.position)).map_err(internal)
+        let pos = p.text_document_position_params.position;
+        match hover::hover(doc, pos) {
+            Some(finding) => serde_json::to_value(finding).map_err(internal),
+            None if config_keys::is_config(&doc.path) => Ok(config_keys::hover(doc, pos).unwrap_or(Value::Null)),
+            None => Ok(Value::Null),
+        }
+    }
+
+    fn completion(&mut self, params: Value) -> Result<Value, (ErrorCode, String)> {
+        let p: CompletionParams = parse(params)?;
+        let uri = p.text_document_position.text_document.uri;
+        let items = match self.docs.get(&uri) {
+            Some(doc) if config_keys::is_config(&doc.path) => {
+                config_keys::completion(doc, p.text_document_position.position)
+            }
+            _ => Vec::new(),
+        };
+        Ok(json!({"isIncomplete": false, "items": items}))
     }
 
     fn pull_diagnostics(&mut self, params: Value) -> Result<Value, (ErrorCode, String)> {

@@ -10,16 +10,13 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::json;
 use std::borrow::Cow;
 
-/// Where `init` and the docs point editors: the schema as committed at the release tag.
-pub const SCHEMA_URL: &str = concat!(
-    "https://raw.githubusercontent.com/inboxlint/inboxlint/v",
-    env!("CARGO_PKG_VERSION"),
-    "/schemas/inboxlint.schema.json"
-);
+/// The committed file of this schema, under `schemas/`.
+pub const FILE: &str = "inboxlint.schema.json";
 
-/// The `yaml-language-server` modeline that maps a config file to [`SCHEMA_URL`].
+/// The `yaml-language-server` modeline `init` writes first: it maps the config to the schema
+/// committed at this version's release tag.
 pub fn modeline() -> String {
-    format!("# yaml-language-server: $schema={SCHEMA_URL}")
+    format!("# yaml-language-server: $schema={}", schema_gen::release_url(FILE))
 }
 
 /// The `.inboxlint.yaml` schema (JSON Schema 2020-12).
