@@ -15,8 +15,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Write `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;
-    file.write_all(bytes)?;
+    let (first, rest) = bytes.split_at(bytes.len() / 2);
+    file.write_all(first)?;
+    pause_if_asked();
+    file.write_all(rest)?;
     file.commit()
+}
+
+/// Test hook: with this set to a path, every write stops halfway through its temp file,
+/// creates that path and waits a minute, so a test can kill the process in mid-write and see
+/// that the target is untouched.
+const PAUSE_ENV: &str = "INBOXLINT_TEST_PAUSE_WRITE";
+
+fn pause_if_asked() {
+    if let Some(marker) = std::env::var_os(PAUSE_ENV) {
+        let _ = std::fs::write(marker, b"");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }
 
 /// A file being written: [`Write`] into it, then [`AtomicFile::commit`]. Dropped without a

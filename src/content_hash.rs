@@ -1,5 +1,5 @@
-//! One content hash for the whole crate: the include graph compares the text it scanned with
-//! the text being linted, and the check cache keys files by their bytes. A fast 128-bit
+//! The hash of the check cache's keys (a file's bytes, its config, its includes) and of
+//! `--shard`'s paths: stable across runs and machines of one build. A fast 128-bit
 //! non-cryptographic hash (XXH3): collisions are not a concern at project scale, and it runs
 //! at memory speed, so hashing every file of a large repository on each run stays cheap.
 

@@ -72,12 +72,33 @@ impl Label {
     }
 }
 
-/// A replacement the user (or an editor) can apply.
+/// Whether a fix keeps what the file means (`safe`: `check --fix` applies it) or may change it
+/// in a way the author has to judge (`unsafe`: only with `--unsafe-fixes`). Ordered: a run that
+/// takes unsafe fixes takes safe ones too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A replacement the user (or an editor) can apply: `span` (empty for an insertion) becomes
+/// `replacement`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
     pub description: String,
     pub span: Span,
     pub replacement: String,
+    pub applicability: Applicability,
 }
 
 /// Why a finding is not counted: an inline comment or the baseline.
@@ -178,6 +199,7 @@ mod tests {
                 description: "f".into(),
                 span: Span::new(300, 304),
                 replacement: String::new(),
+                applicability: Applicability::Safe,
             }),
             suppressed: None,
         };

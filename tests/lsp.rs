@@ -285,17 +285,19 @@ fn open_change_actions_hover_and_clean_exit() {
     assert_eq!(
         titles,
         [
-            "Use https (security/insecure-link)",
+            "Use https:// (security/insecure-link, unsafe)",
             "Ignore security/insecure-link on this line",
             "Ignore security/insecure-link in this file"
         ]
     );
     let edit = |i: usize| actions[i]["edit"]["changes"][uri.as_str()][0].clone();
     assert_eq!(actions[0]["kind"], "quickfix");
-    assert_eq!(actions[0]["isPreferred"], true);
+    // Unsafe: offered, never preferred (an editor's "apply preferred" must not take it).
+    assert_eq!(actions[0]["isPreferred"], Value::Null);
+    let scheme_end = json!({"line": 1, "character": link["range"]["start"]["character"].as_u64().unwrap_or(0) + 7});
     assert_eq!(
         edit(0),
-        json!({"range": link["range"], "newText": "https://acme.example/sale"})
+        json!({"range": {"start": link["range"]["start"], "end": scheme_end}, "newText": "https://"})
     );
     assert_eq!(
         edit(1),

@@ -35,7 +35,11 @@ fn every_builtin_rule_passes_its_examples() {
             format!(
                 "{} {} example #{}: {}\n    {}",
                 f.rule,
-                if f.valid { "valid" } else { "invalid" },
+                match (f.fix, f.valid) {
+                    (true, _) => "fix",
+                    (false, true) => "valid",
+                    (false, false) => "invalid",
+                },
                 f.index + 1,
                 f.detail,
                 f.code

@@ -88,6 +88,31 @@ pub struct CheckArgs {
     /// 1/N .. N/N lint every file exactly once; includes still resolve across all files.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<super::shard::Shard>,
+    /// Apply the safe fixes, then report what is left (standard input: print the fixed text).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (they may change what the file means).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change and write nothing (exit 1 when there
+    /// would be changes).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+}
+
+impl CheckArgs {
+    fn fix_mode(&self) -> Option<super::fix::Mode> {
+        let wanted = if self.unsafe_fixes {
+            crate::diagnostic::Applicability::Unsafe
+        } else {
+            crate::diagnostic::Applicability::Safe
+        };
+        if self.diff {
+            Some(super::fix::Mode::Diff(wanted))
+        } else {
+            self.fix.then_some(super::fix::Mode::Write(wanted))
+        }
+    }
 }
 
 /// Path as shown to the user: relative to the working directory when under it.
@@ -215,11 +240,24 @@ pub fn run(args: CheckArgs) -> u8 {
         mut reports,
         mut file_infos,
         files,
+        fixes,
+        stdin_text,
     }) = lint_inputs(&args, &linter, &cwd)
     else {
         return EXIT_ERROR;
     };
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    let fix_failed = fixes.fixed.iter().any(|f| f.error.is_some());
+    if let Some(mode @ super::fix::Mode::Diff(_)) = args.fix_mode() {
+        return show_diff(fixes, mode, fix_failed);
+    }
+    let report_to_stderr = stdin_text.is_some();
+    if let Some(text) = &stdin_text {
+        let mut out = std::io::stdout().lock();
+        if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+            return EXIT_OK;
+        }
+    }
     if let Some(file) = &args.write_baseline {
         match super::ci::write_baseline(&mut reports, file, &cwd) {
             Ok(b) => eprintln!(
@@ -243,7 +281,20 @@ pub fn run(args: CheckArgs) -> u8 {
     let summary = Summary::of(&reports, files);
     file_infos.sort_by(|a, b| a.path.cmp(&b.path));
     let out = render(&args, format, &reports, &summary, &file_infos, &linter, &cwd);
-    match write_out(&args, &out) {
+    let written = if report_to_stderr && args.output_file.is_none() {
+        // Standard output holds the fixed text.
+        let _ = std::io::stderr().write_all(out.as_bytes());
+        Ok(true)
+    } else {
+        write_out(&args, &out)
+    };
+    if let Some(mode) = args.fix_mode() {
+        eprint!("{}", super::fix::summary(&fixes.fixed, mode, fixes.unsafe_left));
+        if fix_failed {
+            return EXIT_ERROR;
+        }
+    }
+    match written {
         Ok(true) => {}
         // A closed pipe (`| head`) is not an error of the lint.
         Ok(false) => return EXIT_OK,
@@ -320,8 +371,36 @@ fn render_options(args: &CheckArgs) -> RenderOptions {
     }
 }
 
+/// `--diff`: the diffs in path order on standard output, the count on standard error; exit 1
+/// when something would change (as ruff does), 2 when a file could not be fixed.
+fn show_diff(mut fixes: Fixes, mode: super::fix::Mode, failed: bool) -> u8 {
+    fixes.fixed.sort_by(|a, b| a.path.cmp(&b.path));
+    let diff: String = fixes.fixed.iter().filter_map(|f| f.output.as_deref()).collect();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(diff.as_bytes()).and_then(|()| out.flush());
+    eprint!("{}", super::fix::summary(&fixes.fixed, mode, fixes.unsafe_left));
+    if failed {
+        EXIT_ERROR
+    } else if diff.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+/// What `--fix`/`--diff` did to the files.
+#[derive(Default)]
+struct Fixes {
+    fixed: Vec<super::fix::FileFix>,
+    /// Unsafe fixes left unapplied for want of `--unsafe-fixes`.
+    unsafe_left: usize,
+}
+
 /// What linting every input gave, before baselines and sorting.
 struct Checked {
+    fixes: Fixes,
+    /// `--fix` on standard input: the fixed text, for standard output.
+    stdin_text: Option<String>,
     reports: Vec<FileReport>,
     /// Each linted file's kind and class, for json's `files`.
     file_infos: Vec<FileInfo>,
@@ -341,7 +420,27 @@ impl Checked {
 fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked> {
     let config_errors: Mutex<Vec<LoadError>> = Mutex::new(Vec::new());
     let add_errors = |errs: Vec<LoadError>| config_errors.lock().unwrap_or_else(|p| p.into_inner()).extend(errs);
+    let mode = args.fix_mode();
+    let lint = |path: &Path, input: Input<'static>, apply_excludes: bool, stdin: bool| match mode {
+        None => (linter.lint_input(path, input, apply_excludes), None),
+        Some(mode) => {
+            let shown = display_path(path, cwd);
+            let (outcome, fixed) = super::fix::lint_and_fix(linter, path, &shown, input, apply_excludes, mode, stdin);
+            let left = super::fix::unsafe_left(&outcome, mode);
+            (outcome, Some((fixed, left)))
+        }
+    };
+    let fixes = Mutex::new(Fixes::default());
+    let record = |fixed: Option<(Option<super::fix::FileFix>, usize)>| {
+        if let Some((fixed, left)) = fixed {
+            let mut f = fixes.lock().unwrap_or_else(|p| p.into_inner());
+            f.fixed.extend(fixed);
+            f.unsafe_left += left;
+        }
+    };
     let mut checked = Checked {
+        fixes: Fixes::default(),
+        stdin_text: None,
         reports: Vec::new(),
         file_infos: Vec::new(),
         files: 0,
@@ -357,7 +456,17 @@ fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked>
             return None;
         }
         checked.files += 1;
-        match linter.lint_input(&name, Input::Bytes(bytes), args.force_exclude) {
+        // `--fix` prints the text back, fixed or not, as editors pipe through it.
+        let original = matches!(mode, Some(super::fix::Mode::Write(_))).then(|| bytes.clone());
+        let (outcome, fixed) = lint(&name, Input::Bytes(bytes), args.force_exclude, true);
+        record(fixed);
+        if let Some(original) = original {
+            checked.stdin_text = Some(match &outcome {
+                FileOutcome::Linted(c) if c.details.is_some() => c.text.to_string(),
+                _ => String::from_utf8_lossy(&original).into_owned(),
+            });
+        }
+        match outcome {
             FileOutcome::ConfigErrors(errs) => add_errors(errs),
             FileOutcome::Linted(linted) => checked.add(into_report(display_path(&name, cwd), linted, cwd)),
             FileOutcome::SkippedBinary | FileOutcome::NotLinted => {}
@@ -419,10 +528,12 @@ fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked>
     let linted: Vec<(FileReport, Option<FileInfo>)> = found
         .par_iter()
         .filter_map(|f| {
-            let outcome = match &cache {
-                Some(cache) => cache.lint(linter, &f.path, f.explicit),
-                None => linter.lint_input(&f.path, Input::Disk { explicit: f.explicit }, false),
+            // The cache stands in for linting only: a fixing run (no cache) lints what it writes.
+            let (outcome, fixed) = match &cache {
+                Some(cache) => (cache.lint(linter, &f.path, f.explicit), None),
+                None => lint(&f.path, Input::Disk { explicit: f.explicit }, false, false),
             };
+            record(fixed);
             progress.tick();
             match outcome {
                 FileOutcome::Linted(linted) => Some(into_report(display_path(&f.path, cwd), linted, cwd)),
@@ -443,16 +554,17 @@ fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked>
     for one in linted {
         checked.add(one);
     }
+    checked.fixes = fixes.into_inner().unwrap_or_else(|p| p.into_inner());
     Some(checked)
 }
 
 /// The cache for the files found on disk, unless `--no-cache` (or nothing to lint: a run on
-/// standard input alone leaves no cache behind). A run that rewrites files must lint what it
-/// writes, so a fixing mode has to skip the cache here too.
+/// standard input alone leaves no cache behind). A run that fixes (`--fix`, `--diff`) must
+/// lint the text it rewrites: it neither reads nor writes the cache.
 fn open_cache(args: &CheckArgs, linter: &Linter, cwd: &Path, nothing_found: bool) -> Option<super::cache::Cache> {
     // The crash test hook makes findings depend on the environment: never cache under it.
     let forced_panic = std::env::var_os(guard::FORCE_PANIC_ENV).is_some_and(|v| !v.is_empty());
-    if args.no_cache || nothing_found || forced_panic {
+    if args.no_cache || nothing_found || forced_panic || args.fix_mode().is_some() {
         return None;
     }
     let options = super::cache::Options {

@@ -5,6 +5,7 @@ pub mod check;
 pub mod ci;
 pub mod completions;
 pub mod explain;
+pub mod fix;
 pub mod init;
 pub mod lsp;
 pub mod progress;

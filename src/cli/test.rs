@@ -76,7 +76,11 @@ fn collect(args: &TestArgs) -> Result<UserRules, Vec<LoadError>> {
 }
 
 fn describe(f: &ExampleFailure) -> String {
-    let which = if f.valid { "valid" } else { "invalid" };
+    let which = match (f.fix, f.valid) {
+        (true, _) => "fix",
+        (false, true) => "valid",
+        (false, false) => "invalid",
+    };
     let what = if f.valid {
         format!("reported {}", f.detail)
     } else {

@@ -3,8 +3,8 @@
 
 use super::eval::Evaluator;
 use super::message_rules::{Role, include_facts};
-use super::{facts, suppress};
-use crate::diagnostic::{Diagnostic, Fix, Severity};
+use super::{facts, fix, suppress};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{ClassInfo, Document, FileKind, Include, SourceFormat};
 use crate::knowledge::Knowledge;
 use crate::knowledge::yaml::LoadError;
@@ -669,22 +669,15 @@ impl Linter {
             None => None,
         };
         let diag = |span, message: &str, captures: &[(&'static str, String)]| {
-            let d = Diagnostic::new(&rule.id, severity, interpolate(message, captures), span)
+            Diagnostic::new(&rule.id, severity, interpolate(message, captures), span)
                 .with_help(interpolate(&rule.help, captures))
-                .with_url(rule.docs_url());
-            match &rule.fix {
-                Some((replace, description)) => d.with_fix(Fix {
-                    description: interpolate(description, captures),
-                    span,
-                    replacement: interpolate(replace, captures),
-                }),
-                None => d,
-            }
+                .with_url(rule.docs_url())
         };
         match rule.mode {
             Mode::Forbid => {
                 for m in ev.eval(&rule.matcher) {
                     let mut d = diag(m.span, m.message.as_deref().unwrap_or(&rule.message), &m.captures);
+                    d.fix = rule.fix.as_ref().and_then(|f| fix::build::for_match(f, &m, ev));
                     // A `warning:`/`info:` branch lowers the severity, never raises it.
                     if let Some(lower) = m.severity {
                         d.severity = d.severity.min(lower);
@@ -694,16 +687,20 @@ impl Linter {
             }
             Mode::Require => {
                 if ev.eval(&rule.matcher).is_empty() {
+                    let fix = match (&rule.fix, &anchor_match) {
+                        (Some(f), Some(m)) => fix::build::for_require(f, m, ev),
+                        _ => None,
+                    };
                     let (span, caps) = match anchor_match {
                         Some(m) => (m.span, m.captures),
                         None => (ev.doc.anchor, Vec::new()),
                     };
                     let mut d = diag(span, &rule.message, &caps);
+                    d.fix = fix;
                     if let Some(note) = rule.footer.and_then(|role| configured_footer(ev, role)) {
                         d.severity = d.severity.min(Severity::Info);
                         d.message = format!("{} ({note})", d.message);
                     }
-                    d.fix = None;
                     out.push(d);
                 }
             }

@@ -6,6 +6,7 @@ pub mod comment_syntax;
 pub mod eval;
 pub mod examples;
 pub mod facts;
+pub mod fix;
 pub mod front_door;
 pub mod guard;
 pub mod linter;

@@ -165,9 +165,28 @@ pub struct Dialect {
     pub click_hosts: Vec<String>,
     /// How many tokens the registry holds for it.
     pub tokens: usize,
+    /// Its verified tags with a role, in file order, for fixes that insert one.
+    pub role_tags: Vec<RoleTag>,
+}
+
+/// A tag of a dialect as written in its registry file, with what it does.
+#[derive(Debug, Clone)]
+pub struct RoleTag {
+    pub tag: String,
+    pub role: Role,
+    pub emits: Option<Emits>,
 }
 
 impl Dialect {
+    /// The first verified tag of `role` that gives `emits` (`*|UNSUB|*` for Mailchimp's
+    /// unsubscribe URL).
+    pub fn verified_tag(&self, role: Role, emits: Emits) -> Option<&str> {
+        self.role_tags
+            .iter()
+            .find(|t| t.role == role && t.emits == Some(emits))
+            .map(|t| t.tag.as_str())
+    }
+
     /// What this ESP does when the template lacks `role` (its footer note, or a default).
     pub fn footer_behaviour(&self, role: Role) -> Option<String> {
         let adds = self.auto_footer.contains(&role);
@@ -337,6 +356,7 @@ impl Registry {
                 emits: np.emits,
             });
         }
+        let all_unverified = file.unverified.is_some();
         self.dialects.push(Dialect {
             id,
             name: file.name,
@@ -347,6 +367,18 @@ impl Registry {
             footer_note: file.footer_note,
             click_hosts: file.click_hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
             tokens: file.tokens.len() + file.names.len(),
+            role_tags: file
+                .tokens
+                .iter()
+                .filter(|t| !t.unverified && !all_unverified)
+                .filter_map(|t| {
+                    Some(RoleTag {
+                        tag: t.tag.clone(),
+                        role: t.role?,
+                        emits: t.emits,
+                    })
+                })
+                .collect(),
         });
         Ok(())
     }

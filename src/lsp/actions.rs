@@ -5,6 +5,7 @@
 
 use super::convert;
 use super::documents::Document;
+use crate::diagnostic::Applicability;
 use crate::document::SourceFormat;
 use crate::engine::comment_syntax::{self, CommentStyle};
 use crate::source::SourceText;
@@ -43,15 +44,18 @@ pub fn code_actions(doc: &Document, range: Range, only: Option<&[CodeActionKind]
             continue;
         }
         if let Some(fix) = &d.fix {
+            // An unsafe fix is offered, marked, and never the one an editor applies unasked.
+            let safe = fix.applicability == Applicability::Safe;
+            let marker = if safe { "" } else { ", unsafe" };
             fixes.push(action(
-                format!("{} ({})", fix.description, d.rule),
+                format!("{} ({}{marker})", fix.description, d.rule),
                 &doc.uri,
                 TextEdit {
                     range: convert::range(src, fix.span),
                     new_text: fix.replacement.clone(),
                 },
                 lsp_diag,
-                true,
+                safe,
             ));
         }
         // Findings about the file itself (config fallback, size) are not suppressible.

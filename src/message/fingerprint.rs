@@ -48,7 +48,7 @@ impl IncludeGraph {
                 continue;
             }
             let n = &self.nodes[i];
-            h.path(&n.path).u128(n.hash).u64(u64::from(n.text.is_some()));
+            h.path(&n.path).u64(n.hash).u64(u64::from(n.text.is_some()));
             n.language.hash(h);
             self.hash_links(
                 &n.links,

@@ -126,6 +126,7 @@ struct JsonFix<'a> {
     description: &'a str,
     span: JsonSpan,
     replacement: &'a str,
+    applicability: &'static str,
 }
 
 #[derive(Serialize)]
@@ -182,6 +183,7 @@ impl<'a> JsonDiagnostic<'a> {
                 description: &f.description,
                 span: JsonSpan::new(source, f.span),
                 replacement: &f.replacement,
+                applicability: f.applicability.as_str(),
             }),
             suppressed: d.suppressed.as_ref().map(|s| JsonSuppression {
                 kind: s.kind,
@@ -285,7 +287,7 @@ mod tests {
                 assert_eq!(keys(&label["span"]), sorted(span.clone()));
             }
             if !d["fix"].is_null() {
-                let fix = vec!["description", "span", "replacement"];
+                let fix = vec!["description", "span", "replacement", "applicability"];
                 assert_eq!(keys(&d["fix"]), sorted(fix));
             }
             if !d["suppressed"].is_null() {

@@ -285,6 +285,7 @@ pub(crate) mod tests {
                     description: "use https://".into(),
                     span: Span::new(logo.start, logo.start + "http".len()),
                     replacement: "https".into(),
+                    applicability: crate::diagnostic::Applicability::Unsafe,
                 }),
                 suppressed: None,
             },
@@ -395,6 +396,7 @@ pub(crate) mod tests {
                         description: "replace".into(),
                         span: spans[(i + 4) % spans.len()],
                         replacement: "x".into(),
+                        applicability: crate::diagnostic::Applicability::Safe,
                     }),
                     suppressed: None,
                 });

@@ -163,6 +163,8 @@ fn result(report: &FileReport, d: &Diagnostic, fingerprint: String, uri: &str, i
     if let Some(fix) = &d.fix {
         result["fixes"] = json!([{
             "description": { "text": fix.description },
+            // SARIF has no applicability of its own: a property bag carries inboxlint's.
+            "properties": { "applicability": fix.applicability.as_str() },
             "artifactChanges": [{
                 "artifactLocation": { "uri": uri },
                 "replacements": [{

@@ -222,6 +222,46 @@ pub struct Example {
     pub files: Vec<(String, String)>,
 }
 
+/// A rule's fix, checked when the rule loaded.
+#[derive(Debug, Clone)]
+pub struct FixSpec {
+    pub description: String,
+    pub applicability: crate::diagnostic::Applicability,
+    pub action: FixAction,
+    /// Before and after applying every fix of the rule: `inboxlint test` checks them.
+    pub examples: Vec<FixExample>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FixAction {
+    /// The matched text becomes this, captures interpolated.
+    Replace(String),
+    /// The first regex that matches the matched text replaces its first match.
+    Rewrite(Vec<(LazyRegex, String)>),
+    /// The configured ESP's tag of this role replaces the link's URL.
+    EspTag(Role),
+    /// Set `key` to `value` beside the matched setting.
+    SetSetting { key: String, value: String },
+}
+
+impl FixAction {
+    /// The YAML key, for listings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FixAction::Replace(_) => "replace",
+            FixAction::Rewrite(_) => "rewrite",
+            FixAction::EspTag(_) => "esp-tag",
+            FixAction::SetSetting { .. } => "set-setting",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FixExample {
+    pub example: Example,
+    pub fixed: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
@@ -239,7 +279,7 @@ pub struct Rule {
     pub help: String,
     pub docs: Option<String>,
     pub refs: Vec<String>,
-    pub fix: Option<(String, String)>,
+    pub fix: Option<FixSpec>,
     /// The footer part the rule requires, for ESPs that add it or block sends without it.
     pub footer: Option<crate::document::Role>,
     pub invalid: Vec<Example>,

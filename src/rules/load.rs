@@ -374,6 +374,92 @@ impl Ctx<'_> {
         )
     }
 
+    /// A rule's `fix:`: exactly one action, one that fits the rule's mode and kinds, with
+    /// regexes that compile.
+    fn fix(&self, def: &FixDef, kinds: &[FileKind], mode: Mode) -> Result<FixSpec, LoadError> {
+        let mut actions = Vec::new();
+        if let Some(r) = &def.replace {
+            actions.push(FixAction::Replace(r.clone()));
+        }
+        if let Some(list) = &def.rewrite {
+            if list.is_empty() {
+                return Err(self.err("rewrite", "`rewrite` needs at least one `{find, replace}`".into()));
+            }
+            let mut edits = Vec::with_capacity(list.len());
+            for r in list {
+                edits.push((
+                    self.compile(r.find.clone(), &r.find, "invalid regular expression")?,
+                    r.replace.clone(),
+                ));
+            }
+            actions.push(FixAction::Rewrite(edits));
+        }
+        if let Some(role) = def.esp_tag {
+            actions.push(FixAction::EspTag(role));
+        }
+        if let Some(s) = &def.set_setting {
+            actions.push(FixAction::SetSetting {
+                key: s.key.clone(),
+                value: s.value.clone(),
+            });
+        }
+        let action = match actions.len() {
+            1 => actions.remove(0),
+            n => {
+                return Err(self.err(
+                    "fix:",
+                    format!(
+                        "a fix needs exactly one of `replace`, `rewrite`, `esp-tag` or `set-setting` (this one has {n})"
+                    ),
+                ));
+            }
+        };
+        match (&action, mode) {
+            (FixAction::SetSetting { .. }, _) if kinds.iter().any(|k| *k != FileKind::Config) => {
+                return Err(self.err(
+                    "set-setting",
+                    "`set-setting` fixes config files: the rule's kinds must be [config]".into(),
+                ));
+            }
+            (FixAction::SetSetting { .. }, Mode::Forbid) => {
+                return Err(self.err(
+                    "set-setting",
+                    "`set-setting` adds what a `require` rule misses, beside its `when: matches` setting".into(),
+                ));
+            }
+            (FixAction::SetSetting { .. }, Mode::Require) | (_, Mode::Forbid) => {}
+            (_, Mode::Require) => {
+                return Err(self.err(
+                    "fix:",
+                    "a `require` rule has no matched text to replace: its fix can only be `set-setting`".into(),
+                ));
+            }
+        }
+        let examples = def
+            .examples
+            .iter()
+            .map(|e| FixExample {
+                example: Example {
+                    filename: e.filename.clone().unwrap_or_else(|| {
+                        default_filename(kinds.first().copied().unwrap_or(FileKind::Html)).to_string()
+                    }),
+                    code: e.code.clone(),
+                    class: None,
+                    profiles: Vec::new(),
+                    esp: e.esp.iter().map(|x| x.to_ascii_lowercase()).collect(),
+                    files: Vec::new(),
+                },
+                fixed: e.fixed.clone(),
+            })
+            .collect();
+        Ok(FixSpec {
+            description: def.description.clone(),
+            applicability: def.applicability,
+            action,
+            examples,
+        })
+    }
+
     fn example(&self, def: &ExampleDef, kinds: &[FileKind]) -> Example {
         match def {
             ExampleDef::Code(code) => Example {
@@ -492,6 +578,17 @@ pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError>
         Some(ScopeDef::File) => Scope::File,
         None => Scope::default_for(&kinds, mode, !when.class.is_empty()),
     };
+    let fix = def.fix.as_ref().map(|f| cx.fix(f, &kinds, mode)).transpose()?;
+    if fix
+        .as_ref()
+        .is_some_and(|f| matches!(f.action, FixAction::SetSetting { .. }))
+        && precondition.is_none()
+    {
+        return Err(cx.err(
+            "set-setting",
+            "`set-setting` sets a key beside the setting of `when: matches`, which this rule lacks".into(),
+        ));
+    }
     let invalid: Vec<Example> = def.examples.invalid.iter().map(|e| cx.example(e, &kinds)).collect();
     let valid: Vec<Example> = def.examples.valid.iter().map(|e| cx.example(e, &kinds)).collect();
     Ok(Rule {
@@ -514,7 +611,7 @@ pub fn compile(path: &str, text: &str, builtin: bool) -> Result<Rule, LoadError>
         help: def.help,
         docs: def.docs,
         refs: def.refs,
-        fix: def.fix.map(|f| (f.replace, f.description)),
+        fix,
         footer: def.footer,
         invalid,
         valid,

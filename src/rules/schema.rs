@@ -103,13 +103,67 @@ pub struct WhenDef {
     pub matches: Option<MatcherDef>,
 }
 
+/// How a finding can be fixed: exactly one of `replace`, `rewrite`, `esp-tag` or
+/// `set-setting`, with whether the fix is safe to apply unasked.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FixDef {
-    /// Replace the matched span with this text (captures interpolated).
-    pub replace: String,
-    /// What the fix does, shown in the editor's code action.
+    /// Shown in editors and `--diff` summaries (captures interpolated).
     pub description: String,
+    /// `safe`: `check --fix` applies it; `unsafe`: only with `--unsafe-fixes`.
+    pub applicability: crate::diagnostic::Applicability,
+    /// Replace the matched text (a link's URL, a setting's value) with this (captures interpolated).
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// Regex edits of the matched text: the first whose `find` matches replaces its first
+    /// match (`$1`, `${name}` expand); none matching, no fix.
+    #[serde(default)]
+    pub rewrite: Option<Vec<RewriteDef>>,
+    /// Replace the matched link's URL with the configured ESP's tag of this role (rules/esp):
+    /// offered only when config `esp:` names exactly one ESP that has such a tag.
+    #[serde(default)]
+    pub esp_tag: Option<Role>,
+    /// Set a setting beside the matched one (the `when: matches` setting of a `require` rule),
+    /// in the file's own syntax: its value replaced when the key is there, else inserted.
+    #[serde(default)]
+    pub set_setting: Option<SetSettingDef>,
+    /// Files before and after every fix of the rule is applied; `inboxlint test` checks them.
+    #[serde(default)]
+    pub examples: Vec<FixExampleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RewriteDef {
+    /// A regex over the matched text.
+    pub find: String,
+    /// What its first match becomes (`$1`, `${name}` expand).
+    pub replace: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetSettingDef {
+    /// The key, as the file should show it (`List-Unsubscribe-Post`).
+    pub key: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// `code` (a file named `filename`, else a snippet of the rule's first kind) becomes `fixed`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixExampleDef {
+    /// The file the code stands for (its kind and syntax); default: the rule's first kind.
+    #[serde(default)]
+    pub filename: Option<String>,
+    /// The text before fixing.
+    pub code: String,
+    /// The text after every fix of the rule is applied.
+    pub fixed: String,
+    /// The project's configured ESPs (`esp:`) for this example.
+    #[serde(default)]
+    pub esp: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

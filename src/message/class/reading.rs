@@ -95,21 +95,39 @@ fn strip_tags(text: &str, knowledge: &Knowledge) -> (String, Vec<String>) {
 /// Translation keys written as text (`pleaseConfirmSubscription`, `email.forgotPassword.subject`)
 /// spelled out as words, so a localised template's purpose reads like its English strings.
 pub fn spell_out_keys(text: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
+    // Runs once per text run of every message: no allocation but the result's, except for keys.
+    let mut out = String::with_capacity(text.len());
+    let mut push = |w: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    };
     for word in text.split_whitespace() {
-        let chars: Vec<char> = word.chars().collect();
-        // `forgotPassword` but not `E-Mail-Adresse`: a lower-case letter then an upper-case one.
-        let camel = chars.windows(2).any(|w| w[0].is_lowercase() && w[1].is_uppercase());
-        let is_key = chars.len() > 3
-            && chars.iter().all(|c| c.is_alphanumeric() || "._-".contains(*c))
-            && (word.contains(['.', '_']) || camel);
-        if is_key {
-            words.extend(split_words(word));
+        if is_key(word) {
+            split_words(word).iter().for_each(|w| push(w));
         } else {
-            words.push(word.to_string());
+            push(word);
         }
     }
-    words.join(" ")
+    out
+}
+
+/// `forgotPassword`, `email.reset.subject`, `opt_in` but not `E-Mail-Adresse` or `Hello`.
+fn is_key(word: &str) -> bool {
+    let mut count = 0usize;
+    let mut camel = false;
+    let mut prev_lower = false;
+    for c in word.chars() {
+        if !(c.is_alphanumeric() || "._-".contains(c)) {
+            return false;
+        }
+        // A lower-case letter then an upper-case one.
+        camel |= prev_lower && c.is_uppercase();
+        prev_lower = c.is_lowercase();
+        count += 1;
+    }
+    count > 3 && (word.contains(['.', '_']) || camel)
 }
 
 pub fn read(doc: &Document, knowledge: &Knowledge) -> Reading {
