@@ -6,7 +6,7 @@
 
 use super::{Entry, Value};
 use crate::content_hash::content_hash;
-use crate::diagnostic::{Diagnostic, Fix, Label, LabelFile, Severity, Suppression};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, LabelFile, Severity, Suppression};
 use crate::document::{ClassInfo, ClassSource, FileKind, MessageClass, SourceFormat};
 use crate::source::{LineCol, Span};
 use std::collections::HashMap;
@@ -230,11 +230,16 @@ impl<'a> Writer<'a> {
                 description,
                 span,
                 replacement,
+                applicability,
             }) => {
                 self.uint(1);
                 self.str(description);
                 self.span(*span);
                 self.str(replacement);
+                self.uint(match applicability {
+                    Applicability::Safe => 0,
+                    Applicability::Unsafe => 1,
+                });
             }
         }
         match suppressed {
@@ -419,6 +424,11 @@ impl Reader<'_> {
                 description: self.str()?,
                 span: self.span()?,
                 replacement: self.str()?,
+                applicability: match self.uint()? {
+                    0 => Applicability::Safe,
+                    1 => Applicability::Unsafe,
+                    _ => return Err(DecodeError::Corrupt("unknown fix applicability")),
+                },
             }),
         };
         let suppressed = match self.uint()? {
@@ -538,6 +548,7 @@ mod tests {
                 description: "d".into(),
                 span: Span::new(3, 4),
                 replacement: "r".into(),
+                applicability: Applicability::Unsafe,
             });
         let mut labelled = d.clone();
         labelled.labels = vec![
