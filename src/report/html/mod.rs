@@ -258,8 +258,9 @@ fn regulations_section(out: &mut String, facts: &Facts<'_>) {
         };
         let _ = write!(
             out,
-            "<tr data-regulation=\"{slug}\"><th>{name}</th><td class=\"why\">{about}</td><td><details><summary>{} rules</summary>",
-            rules.len()
+            "<tr data-regulation=\"{slug}\"><th>{name}</th><td class=\"why\">{about}</td><td><details><summary>{} rule{}</summary>",
+            rules.len(),
+            if rules.len() == 1 { "" } else { "s" }
         );
         for m in &rules {
             let n = facts.by_rule.get(m.id.as_str()).map_or(0, Tally::total);
@@ -482,7 +483,7 @@ fn findings_section(
     let shown = previews.values().filter(|p| matches!(p, PreviewPlan::Show)).count();
     let _ = write!(
         out,
-        "<section id=\"findings\"><h2>Findings by file</h2><p class=\"note\">{shown} email previews: the HTML templates with the most findings, up to {}, each at most {} KB; offending elements are outlined in red and what an email lacks is listed in a dashed box at its end. Previews load no image, font or stylesheet, run no script and follow no link.</p>",
+        "<section id=\"findings\"><h2>Findings by file</h2><p class=\"note\">Email previews: {shown}, of the HTML templates with the most findings (up to {}, each at most {} KB). Offending elements are outlined in red and what an email lacks is listed in a dashed box at its end. Previews load no image, font or stylesheet, run no script and follow no link.</p>",
         input.limits.max_previews,
         input.limits.max_bytes / 1024
     );
@@ -525,11 +526,17 @@ fn file_section(out: &mut String, i: usize, report: &FileReport, facts: &Facts<'
         }
         None => {}
     }
-    out.push_str("<ol class=\"findings\">");
+    // Grouped by rule, so what to do and the legal basis are said once per rule and file: a
+    // template with twenty http:// links would otherwise repeat them twenty times.
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (n, d) in report.diagnostics.iter().enumerate() {
-        finding(out, i, n + 1, report, d, facts);
+        groups.entry(&d.rule).or_default().push(n);
     }
-    out.push_str("</ol></details>");
+    out.push_str("<ul class=\"rule-groups\">");
+    for (rule, members) in groups {
+        rule_group(out, i, report, rule, &members, facts);
+    }
+    out.push_str("</ul></details>");
 }
 
 fn preview_frame(out: &mut String, report: &FileReport) {
@@ -565,35 +572,58 @@ fn preview_frame(out: &mut String, report: &FileReport) {
     }
 }
 
-fn severity_class(s: Severity) -> &'static str {
-    s.as_str()
+/// One rule's findings in a file: the rule, its regulations, what to do and its references
+/// once, then each finding with its location, message and source excerpt.
+fn rule_group(out: &mut String, file: usize, report: &FileReport, rule: &str, members: &[usize], facts: &Facts<'_>) {
+    let anchor = escape::anchor("rule-", rule);
+    let _ = write!(
+        out,
+        "<li class=\"rule-group\"><div class=\"fhead\"><a href=\"#{anchor}\">"
+    );
+    escape::push(out, rule);
+    out.push_str("</a>");
+    let meta = facts.rules.get(rule);
+    if let Some(m) = meta.filter(|m| m.title != m.id) {
+        out.push_str(" <span class=\"title\">");
+        escape::push(out, &m.title);
+        out.push_str("</span>");
+    }
+    for r in facts.regulations_of(rule) {
+        let _ = write!(out, " <span class=\"badge reg\">{}</span>", r.name());
+    }
+    out.push_str("</div>");
+    let first = members.first().map(|&n| &report.diagnostics[n]);
+    let help = first
+        .and_then(|d| d.help.as_deref())
+        .or(meta.map(|m| m.help.as_str()))
+        .unwrap_or("");
+    if !help.is_empty() {
+        out.push_str("<p class=\"help\"><strong>What to do:</strong> ");
+        escape::push(out, help);
+        let _ = write!(out, " <a href=\"#{anchor}\">Why this matters</a></p>");
+    }
+    if let Some(meta) = meta.filter(|m| !m.refs.is_empty()) {
+        out.push_str("<p class=\"refs\">Legal basis and references: ");
+        escape::push(out, &meta.refs.join("; "));
+        out.push_str("</p>");
+    }
+    out.push_str("<ol class=\"findings\">");
+    for &n in members {
+        finding(out, file, n + 1, report, &report.diagnostics[n]);
+    }
+    out.push_str("</ol></li>");
 }
 
-fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Diagnostic, facts: &Facts<'_>) {
+fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Diagnostic) {
     let st = state(d);
-    let _ = write!(
-        out,
-        "<li class=\"finding {}{}\" id=\"f-{file}-{n}\" data-rule=\"",
-        severity_class(d.severity),
-        if st == State::New { "" } else { " quiet" }
-    );
-    escape::push(out, &d.rule);
     let sev = d.severity.as_str();
-    let _ = write!(
-        out,
-        "\"><div class=\"fhead\">#{n} <span class=\"badge {sev}\">{sev}</span> <a href=\"#{}\">",
-        escape::anchor("rule-", &d.rule)
-    );
-    escape::push(out, &d.rule);
+    let quiet = if st == State::New { "" } else { " quiet" };
     let at = report.source.line_col(d.span.start);
     let _ = write!(
         out,
-        "</a> <span class=\"loc\">line {}, column {}</span>",
+        "<li class=\"finding {sev}{quiet}\" id=\"f-{file}-{n}\" value=\"{n}\"><span class=\"badge {sev}\">{sev}</span> <span class=\"loc\">line {}, column {}</span>",
         at.line, at.column
     );
-    for r in facts.regulations_of(&d.rule) {
-        let _ = write!(out, " <span class=\"badge reg\">{}</span>", r.name());
-    }
     if let Some(s) = &d.suppressed {
         out.push_str(" <span class=\"badge state\">");
         out.push_str(if st == State::Baselined {
@@ -607,26 +637,10 @@ fn finding(out: &mut String, file: usize, n: usize, report: &FileReport, d: &Dia
         }
         out.push_str("</span>");
     }
-    out.push_str("</div><p class=\"msg\">");
+    out.push_str("<p class=\"msg\">");
     escape::push(out, &d.message);
     out.push_str("</p>");
     source_excerpt(out, &report.source, d.span);
-    let meta = facts.rules.get(&d.rule);
-    let help = d.help.as_deref().or(meta.map(|m| m.help.as_str())).unwrap_or("");
-    if !help.is_empty() {
-        out.push_str("<p class=\"help\"><strong>What to do:</strong> ");
-        escape::push(out, help);
-        let _ = write!(
-            out,
-            " <a href=\"#{}\">Why this matters</a></p>",
-            escape::anchor("rule-", &d.rule)
-        );
-    }
-    if let Some(meta) = meta.filter(|m| !m.refs.is_empty()) {
-        out.push_str("<p class=\"refs\">Legal basis and references: ");
-        escape::push(out, &meta.refs.join("; "));
-        out.push_str("</p>");
-    }
     out.push_str("</li>");
 }
 
@@ -710,8 +724,10 @@ fn rules_section(out: &mut String, facts: &Facts<'_>) {
             escape::anchor("rule-", id)
         );
         escape::push(out, id);
-        out.push_str(": ");
-        escape::push(out, &meta.title);
+        if meta.title != *id {
+            out.push_str(": ");
+            escape::push(out, &meta.title);
+        }
         out.push_str("</h3><p>");
         for r in facts.regulations_of(id) {
             let _ = write!(out, "<span class=\"badge reg\">{}</span> ", r.name());
@@ -751,4 +767,103 @@ fn rules_section(out: &mut String, facts: &Facts<'_>) {
         out.push_str("</article>");
     }
     out.push_str("</section>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{ClassInfo, MessageClass};
+    use crate::report::tests::{files_checked, sample_reports, snapshot_settings};
+
+    fn catalog() -> RuleCatalog {
+        [RuleMeta {
+            id: "privacy/pii-in-url".into(),
+            title: "Personal data in a link or image URL".into(),
+            help: "Identify the recipient with an opaque id instead.".into(),
+            docs: Some("Trackers and server logs keep URLs.\n\nAn email address in one is personal data.".into()),
+            docs_url: None,
+            default_severity: Severity::Error,
+            refs: vec![
+                "GDPR Art. 5(1)(c)".into(),
+                "https://support.google.com/a/answer/81126".into(),
+            ],
+        }]
+        .into_iter()
+        .collect()
+    }
+
+    fn files() -> Vec<FileInfo> {
+        vec![
+            FileInfo {
+                path: "campaigns/spring.yaml".into(),
+                kind: FileKind::Config,
+                class: ClassInfo::default(),
+            },
+            FileInfo {
+                path: "emails/welcome.html".into(),
+                kind: FileKind::Html,
+                class: ClassInfo {
+                    class: MessageClass::Marketing,
+                    source: ClassSource::Inferred {
+                        reason: "score -3: the text says \"Offre spéciale\" (an offer) (-3)".into(),
+                    },
+                },
+            },
+        ]
+    }
+
+    fn page(limits: PreviewLimits) -> String {
+        let reports = sample_reports();
+        let summary = Summary::of(&reports, files_checked());
+        render(&PageInput {
+            reports: &reports,
+            files: &files(),
+            partials: &HashSet::new(),
+            summary: &summary,
+            catalog: &catalog(),
+            limits,
+        })
+    }
+
+    /// The page without its stylesheet, one tag per line, so a change shows as a readable diff.
+    #[test]
+    fn page_snapshot() {
+        let page = page(PreviewLimits::default());
+        let start = page.find("<style>").unwrap();
+        let end = page.find("</style>").unwrap();
+        let body = format!("{}<style>…</style>{}", &page[..start], &page[end + "</style>".len()..]);
+        let readable = body.replace("><", ">\n<");
+        snapshot_settings().bind(|| insta::assert_snapshot!("report_html_page", readable));
+    }
+
+    #[test]
+    fn counts_regulations_and_states() {
+        let html = page(PreviewLimits::default());
+        let reports = sample_reports();
+        let summary = Summary::of(&reports, files_checked());
+        for (key, n) in [
+            ("files", summary.files),
+            ("errors", summary.errors),
+            ("warnings", summary.warnings),
+            ("infos", summary.infos),
+            ("messages", 1),
+            ("suppressed", 1),
+            ("baselined", 0),
+        ] {
+            assert!(html.contains(&format!("<dd data-count=\"{key}\">{n}</dd>")), "{key}");
+        }
+        // pii-in-url cites GDPR and Google's sender guidelines: one error under each.
+        for slug in ["gdpr-pecr", "bulk-sender"] {
+            let row = &html[html.find(&format!("data-regulation=\"{slug}\"")).unwrap()..];
+            assert!(row.contains("<td class=\"n\" data-count=\"errors\">1</td>"), "{slug}");
+        }
+        assert!(html.contains("<p>An email address in one is personal data.</p>"));
+        assert_eq!(html.matches("<iframe sandbox=\"\"").count(), 1);
+        let none = page(PreviewLimits {
+            max_previews: 0,
+            max_bytes: 1 << 20,
+        });
+        assert!(!none.contains("<iframe"));
+        assert!(none.contains("No preview: only the 0 templates with the most findings are previewed."));
+    }
 }
