@@ -6,6 +6,7 @@
 
 pub mod atomic_write;
 pub mod cli;
+pub mod content_hash;
 pub mod diagnostic;
 pub mod document;
 pub mod engine;

@@ -78,6 +78,16 @@ pub struct CheckArgs {
     /// with `--format json`).
     #[arg(long)]
     pub statistics: bool,
+    /// Neither read nor write the cache (`.inboxlint_cache/` in the project root).
+    #[arg(long, env = "INBOXLINT_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+    /// Keep the cache in DIR instead of `.inboxlint_cache/` in the project root.
+    #[arg(long, value_name = "DIR", env = "INBOXLINT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Lint only shard K of N (1-based): the files whose path hashes to it. N CI jobs with
+    /// 1/N .. N/N lint every file exactly once; includes still resolve across all files.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<super::shard::Shard>,
     /// Apply the safe fixes, then report what is left (standard input: print the fixed text).
     #[arg(long)]
     pub fix: bool,
@@ -222,7 +232,9 @@ pub fn run(args: CheckArgs) -> u8 {
         ignore: args.ignore.clone(),
         profiles: args.profile.clone(),
         isolated: false,
-    });
+    })
+    // The disk, as by default, noting which files each lint reads for the cache's keys.
+    .with_reader(super::cache::recording_reader());
     warn_unknown_selectors(&args);
     let Some(Checked {
         mut reports,
@@ -490,6 +502,21 @@ fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked>
         .map(|f| f.path.clone())
         .collect();
     linter.set_include_graph(&templates);
+    // After the graph: a partial's role comes from all its includers, in any shard.
+    let (found, walk_errors) = match args.shard {
+        Some(shard) => (
+            found
+                .into_iter()
+                .filter(|f| shard.contains(&display_path(&f.path, cwd)))
+                .collect(),
+            walk_errors
+                .into_iter()
+                .filter(|e| shard.contains(&display_path(&e.path, cwd)))
+                .collect(),
+        ),
+        None => (found, walk_errors),
+    };
+    let cache = open_cache(args, linter, cwd, found.is_empty());
     for e in walk_errors {
         checked.files += 1;
         let report = problem_report(display_path(&e.path, cwd), "input/unreadable", e.message);
@@ -501,7 +528,11 @@ fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked>
     let linted: Vec<(FileReport, Option<FileInfo>)> = found
         .par_iter()
         .filter_map(|f| {
-            let (outcome, fixed) = lint(&f.path, Input::Disk { explicit: f.explicit }, false, false);
+            // The cache stands in for linting only: a fixing run (no cache) lints what it writes.
+            let (outcome, fixed) = match &cache {
+                Some(cache) => (cache.lint(linter, &f.path, f.explicit), None),
+                None => lint(&f.path, Input::Disk { explicit: f.explicit }, false, false),
+            };
             record(fixed);
             progress.tick();
             match outcome {
@@ -516,10 +547,28 @@ fn lint_inputs(args: &CheckArgs, linter: &Linter, cwd: &Path) -> Option<Checked>
         })
         .collect();
     progress.finish();
+    if let Some(cache) = cache {
+        cache.save();
+    }
     checked.files += found.len() - skipped.into_inner();
     for one in linted {
         checked.add(one);
     }
     checked.fixes = fixes.into_inner().unwrap_or_else(|p| p.into_inner());
     Some(checked)
+}
+
+/// The cache for the files found on disk, unless `--no-cache` (or nothing to lint: a run on
+/// standard input alone leaves no cache behind). A run that fixes (`--fix`, `--diff`) must
+/// lint the text it rewrites: it neither reads nor writes the cache.
+fn open_cache(args: &CheckArgs, linter: &Linter, cwd: &Path, nothing_found: bool) -> Option<super::cache::Cache> {
+    // The crash test hook makes findings depend on the environment: never cache under it.
+    let forced_panic = std::env::var_os(guard::FORCE_PANIC_ENV).is_some_and(|v| !v.is_empty());
+    if args.no_cache || nothing_found || forced_panic || args.fix_mode().is_some() {
+        return None;
+    }
+    let options = super::cache::Options {
+        dir: args.cache_dir.clone(),
+    };
+    super::cache::Cache::open(&options, linter, cwd)
 }

@@ -1,5 +1,6 @@
 //! Command-line interface: clap arguments and one module per command.
 
+pub mod cache;
 pub mod check;
 pub mod ci;
 pub mod completions;
@@ -11,6 +12,7 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod shard;
 pub mod statistics;
 pub mod test;
 

@@ -441,7 +441,7 @@ impl Linter {
     }
 
     /// [`Linter::kind_of`], and whether the file is a text part only if it holds a merge tag.
-    fn kind_decision(&self, path: &Path, setup: &LintSetup) -> Option<(FileKind, SourceFormat, bool)> {
+    pub fn kind_decision(&self, path: &Path, setup: &LintSetup) -> Option<(FileKind, SourceFormat, bool)> {
         let abs = self.absolute(path);
         if let Some(k) = setup.config.kind_override(&abs) {
             return Some((k, kind::default_format(k, path), false));

@@ -777,7 +777,7 @@ fn parse_mailer_layout(src: &str) -> MailerLayout {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn project(files: &[(&str, &str)]) -> (IncludeGraph, HashMap<PathBuf, String>) {

@@ -5,6 +5,7 @@
 pub mod class;
 pub mod compose;
 pub mod directives;
+pub mod fingerprint;
 pub mod graph;
 pub mod jekyll;
 pub mod parts;

@@ -164,6 +164,9 @@ pub struct Resolved {
     pub sender_domains: Vec<String>,
     pub kinds: Vec<(GlobMatcher, FileKind)>,
     pub infer_class: bool,
+    /// Every config file this one was merged from, `extends` first: what a cache of findings
+    /// must hash to notice a change of config.
+    pub sources: Vec<PathBuf>,
 }
 
 impl Resolved {
@@ -200,6 +203,7 @@ impl Resolved {
             sender_domains: Vec::new(),
             kinds: Vec::new(),
             infer_class: true,
+            sources: Vec::new(),
         }
     }
 
@@ -510,6 +514,7 @@ fn load_depth(path: &Path, depth: usize, project: &ProjectRoot) -> Result<Resolv
         None => Resolved::defaults(root.clone()),
     };
     base.path = Some(path.to_path_buf());
+    base.sources.push(path.to_path_buf());
     base.project = project.clone();
     if let Some(p) = &file.profiles {
         for prof in p {
